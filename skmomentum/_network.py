@@ -1,0 +1,181 @@
+"""The network as plain maths on one flat parameter buffer.
+
+Layer ``i`` owns ``coefs[i]`` of shape ``(fan_in, fan_out)`` followed by
+``intercepts[i]`` of shape ``(fan_out,)``, stored back to back in one
+contiguous vector; ``unpack`` returns views into it, so a solver step on the
+flat vector updates every layer at once.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS, DERIVATIVES
+from ._losses import LOSS_FUNCTIONS, output_probabilities
+
+
+def n_params(layer_units):
+    """Length of the flat buffer for ``layer_units = [n_in, h1, ..., n_out]``."""
+    return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+
+
+def unpack(flat, layer_units):
+    """Per-layer ``(coefs, intercepts)`` views into the flat vector ``flat``."""
+    coefs, intercepts, start = [], [], 0
+    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+        stop = start + fan_in * fan_out
+        coefs.append(flat[start:stop].reshape(fan_in, fan_out))
+        intercepts.append(flat[stop : stop + fan_out])
+        start = stop + fan_out
+    return coefs, intercepts
+
+
+def init_params(layer_units, activation, dtype, random_state):
+    """Glorot-uniform initialisation, as scikit-learn's MLP does.
+
+    Each layer draws coefficients then intercepts from
+    ``U(-b, b)`` with ``b = sqrt(factor / (fan_in + fan_out))``, ``factor``
+    2 for the logistic activation and 6 otherwise.
+    """
+    flat = np.empty(n_params(layer_units), dtype=dtype)
+    factor = 2.0 if activation == "logistic" else 6.0
+    for W, b in zip(*unpack(flat, layer_units)):
+        bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
+        W[...] = random_state.uniform(-bound, bound, W.shape)
+        b[...] = random_state.uniform(-bound, bound, b.shape)
+    return flat
+
+
+def _matmul(A, W, out):
+    if sp.issparse(A):
+        out[...] = A @ W
+        return out
+    return np.matmul(A, W, out=out)
+
+
+def forward(flat, layer_units, activation, out_activation, X):
+    """Output probabilities of the network for the rows of ``X``."""
+    coefs, intercepts = unpack(flat, layer_units)
+    A = X
+    hidden = ACTIVATIONS[activation]
+    for i, (W, b) in enumerate(zip(coefs, intercepts)):
+        Z = np.asarray(A @ W, dtype=flat.dtype)
+        Z += b
+        if i < len(coefs) - 1:
+            A = hidden(Z)
+    return output_probabilities(Z, out_activation)
+
+
+class NetworkObjective:
+    """Loss and gradient of the network on one batch, with reused buffers.
+
+    This is the objective handed to solvers (``loss_and_grad`` and ``loss``
+    of a flat parameter vector). ``set_batch`` points it at a batch; the
+    activation, delta and gradient buffers are allocated once for the largest
+    batch and sliced for smaller ones.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        ``[n_features, hidden..., n_outputs]``.
+    activation : str
+        Hidden activation name.
+    out_activation : {"logistic", "softmax"}
+        Output activation.
+    loss : {"log_loss", "squared_error"}
+        Loss name.
+    alpha : float
+        L2 penalty; the loss adds ``0.5 * alpha * ||W||**2 / sum(weights)``
+        over coefficient matrices (not intercepts), as scikit-learn does.
+    dtype : numpy dtype
+        float32 or float64.
+    max_batch_size : int
+        Size of the largest batch ``set_batch`` will receive.
+    """
+
+    def __init__(
+        self,
+        layer_units,
+        activation,
+        out_activation,
+        loss,
+        alpha,
+        dtype,
+        max_batch_size,
+    ):
+        self.layer_units = list(layer_units)
+        self.activation = activation
+        self.out_activation = out_activation
+        self.loss_function = LOSS_FUNCTIONS[loss]
+        self.alpha = alpha
+        self.dtype = np.dtype(dtype)
+        self._grad = np.empty(n_params(layer_units), dtype=dtype)
+        self._grad_coefs, self._grad_intercepts = unpack(self._grad, layer_units)
+        self._activations = [
+            np.empty((max_batch_size, units), dtype=dtype) for units in layer_units[1:]
+        ]
+        self._deltas = [np.empty_like(A) for A in self._activations]
+        self._proba = np.empty((max_batch_size, layer_units[-1]), dtype=dtype)
+
+    def set_batch(self, X, Y, sample_weight=None):
+        """Use rows ``X`` with targets ``Y`` (float, ``(n, n_outputs)``).
+
+        ``sample_weight`` is normalised to sum to one, so the loss is a
+        weighted mean: integer weights act as repeated rows.
+        """
+        n = X.shape[0]
+        if sample_weight is None:
+            self._weight_sum = float(n)
+            self._w = np.full(n, 1.0 / n, dtype=self.dtype)
+        else:
+            self._weight_sum = float(sample_weight.sum())
+            self._w = (sample_weight / self._weight_sum).astype(self.dtype, copy=False)
+        self._X, self._Y, self._n = X, Y, n
+        return self
+
+    def _forward(self, flat):
+        coefs, intercepts = unpack(flat, self.layer_units)
+        hidden = ACTIVATIONS[self.activation]
+        A = self._X
+        last = len(coefs) - 1
+        for i, (W, b) in enumerate(zip(coefs, intercepts)):
+            Z = _matmul(A, W, out=self._activations[i][: self._n])
+            Z += b
+            if i < last:
+                A = hidden(Z)
+        return coefs, Z
+
+    def _penalty(self, coefs):
+        if self.alpha == 0:
+            return 0.0
+        squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
+        return 0.5 * self.alpha * squares / self._weight_sum
+
+    def loss(self, flat):
+        """Penalised weighted mean loss of the current batch at ``flat``."""
+        return self.loss_and_grad(flat)[0]
+
+    def loss_and_grad(self, flat):
+        """Loss and gradient (a reused buffer) of the current batch at ``flat``."""
+        n = self._n
+        coefs, Z = self._forward(flat)
+        last = len(coefs) - 1
+        deltas = [D[:n] for D in self._deltas]
+        loss = self.loss_function(
+            Z, self._Y, self._w, self.out_activation, self._proba[:n], deltas[last]
+        )
+        loss += self._penalty(coefs)
+        derivative = DERIVATIVES[self.activation]
+        for i in range(last, -1, -1):
+            A_prev = self._X if i == 0 else self._activations[i - 1][:n]
+            gW = self._grad_coefs[i]
+            if sp.issparse(A_prev):
+                gW[...] = A_prev.T @ deltas[i]
+            else:
+                np.matmul(A_prev.T, deltas[i], out=gW)
+            if self.alpha:
+                gW += (self.alpha / self._weight_sum) * coefs[i]
+            np.sum(deltas[i], axis=0, out=self._grad_intercepts[i])
+            if i > 0:
+                np.matmul(deltas[i], coefs[i].T, out=deltas[i - 1])
+                derivative(A_prev, deltas[i - 1])
+        return loss, self._grad

@@ -1,0 +1,158 @@
+"""The solver protocol shared by the estimator and :func:`skmomentum.minimize`.
+
+A solver object holds hyperparameters only (optax's split). Everything that
+changes while training lives in a separate :class:`SolverState` created by
+``init_state``, so fitting never mutates the object a user passed in.
+
+An *objective* is anything with two methods:
+
+- ``loss_and_grad(params) -> (loss, grad)``, ``grad`` a flat array shaped
+  like ``params`` (it may be a buffer the objective reuses);
+- ``loss(params) -> float``.
+
+Gradient solvers call ``loss_and_grad`` once per step; a gradient-free
+solver asks only for losses.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
+
+from ._params import ParamsMixin
+
+
+class SolverState:
+    """Everything a solver changes while it runs.
+
+    Attributes
+    ----------
+    t : int
+        Number of updates made so far.
+    lr_scale : float
+        Multiplier applied to the learning rate; callbacks such as
+        reduce-on-plateau lower it without touching the solver object.
+    **buffers : ndarray
+        Per-solver accumulators (velocity, squared-gradient average, ...),
+        each shaped like the flat parameter vector.
+    """
+
+    def __init__(self, **buffers):
+        self.t = 0
+        self.lr_scale = 1.0
+        self.__dict__.update(buffers)
+
+    def __repr__(self):
+        names = ", ".join(k for k in self.__dict__ if k not in ("t", "lr_scale"))
+        return f"SolverState(t={self.t}, lr_scale={self.lr_scale}, buffers=[{names}])"
+
+
+def _is_schedule(value):
+    return callable(value) and not isinstance(value, type)
+
+
+class Solver(ParamsMixin):
+    """Base class of every solver: validation and the ``step`` protocol."""
+
+    _parameter_constraints: dict = {}
+
+    def validate(self):
+        """Check the hyperparameters; raise a clear error naming the bad one.
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            A ``ValueError`` and ``TypeError`` subclass naming the parameter,
+            its allowed range and the value received.
+        """
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
+
+    def resolve_batch_size(self, n_samples):
+        """Number of samples per update for a training set of ``n_samples``."""
+        batch_size = getattr(self, "batch_size", "auto")
+        if batch_size == "auto":
+            return min(200, n_samples)
+        return min(int(batch_size), n_samples)
+
+    def init_state(self, params):
+        """Fresh state (all accumulators zero) for a flat parameter vector."""
+        raise NotImplementedError
+
+    def step(self, params, state, objective):
+        """Make one update of ``params`` in place; return the loss before it."""
+        raise NotImplementedError
+
+
+_LEARNING_RATE = [Interval(Real, 0, None, closed="neither"), callable]
+_BATCH_SIZE = [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")]
+_DECAY = Interval(Real, 0, 1, closed="left")
+_NONNEGATIVE = Interval(Real, 0, None, closed="left")
+
+
+class GradientSolver(Solver):
+    """A first-order solver: ``step`` = one gradient + one :meth:`update`."""
+
+    def step(self, params, state, objective):
+        """Make one update of ``params`` in place.
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Flat parameter vector, updated in place.
+        state : SolverState
+            State from :meth:`init_state`, updated in place.
+        objective : object
+            Has ``loss_and_grad(params) -> (loss, grad)``.
+
+        Returns
+        -------
+        loss : float
+            The objective at ``params`` before the update.
+        """
+        loss, grad = objective.loss_and_grad(params)
+        self.update(params, grad, state)
+        return loss
+
+    def learning_rate_at(self, state):
+        """The learning rate of the update about to be made.
+
+        A schedule is called with the number of updates already made (0 for
+        the first update), then multiplied by ``state.lr_scale``.
+        """
+        rate = self.learning_rate
+        if _is_schedule(rate):
+            rate = rate(state.t)
+            if not (np.isfinite(rate) and rate >= 0):
+                raise ValueError(
+                    f"The learning-rate schedule {self.learning_rate!r} returned "
+                    f"{rate!r} at step {state.t}; a schedule must return a "
+                    "finite, non-negative rate."
+                )
+        return float(rate) * state.lr_scale
+
+    def update(self, params, grad, state):
+        """Apply one update rule to ``params`` given ``grad`` (both in place).
+
+        Parameters
+        ----------
+        params : ndarray of shape (n_params,)
+            Flat parameter vector, updated in place.
+        grad : ndarray of shape (n_params,)
+            Gradient of the loss at ``params``; left unchanged.
+        state : SolverState
+            Updated in place; ``state.t`` counts this update.
+        """
+        eta = self.learning_rate_at(state)
+        state.t += 1
+        self._apply(params, grad, state, eta)
+
+    def _apply(self, params, grad, state, eta):
+        raise NotImplementedError
