@@ -6,6 +6,8 @@ contiguous vector; ``unpack`` returns views into it, so a solver step on the
 flat vector updates every layer at once.
 """
 
+from itertools import pairwise
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -15,13 +17,13 @@ from ._losses import LOSS_FUNCTIONS, output_probabilities
 
 def n_params(layer_units):
     """Length of the flat buffer for ``layer_units = [n_in, h1, ..., n_out]``."""
-    return sum((a + 1) * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+    return sum((a + 1) * b for a, b in pairwise(layer_units))
 
 
 def unpack(flat, layer_units):
     """Per-layer ``(coefs, intercepts)`` views into the flat vector ``flat``."""
     coefs, intercepts, start = [], [], 0
-    for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+    for fan_in, fan_out in pairwise(layer_units):
         stop = start + fan_in * fan_out
         coefs.append(flat[start:stop].reshape(fan_in, fan_out))
         intercepts.append(flat[stop : stop + fan_out])
