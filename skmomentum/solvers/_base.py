@@ -82,8 +82,12 @@ class Solver(ParamsMixin):
             return min(200, n_samples)
         return min(int(batch_size), n_samples)
 
-    def init_state(self, params):
-        """Fresh state (all accumulators zero) for a flat parameter vector."""
+    def init_state(self, params, random_state=None):
+        """Fresh state (all accumulators zero) for a flat parameter vector.
+
+        ``random_state`` (a ``numpy.random.RandomState``) is for solvers that
+        draw random numbers; gradient solvers ignore it.
+        """
         raise NotImplementedError
 
     def step(self, params, state, objective):

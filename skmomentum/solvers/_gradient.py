@@ -18,7 +18,7 @@ from ._base import (
 
 
 class _PlainGradientStep(GradientSolver):
-    def init_state(self, params):
+    def init_state(self, params, random_state=None):
         return SolverState(scratch=np.empty_like(params))
 
     def _apply(self, params, grad, state, eta):
@@ -211,7 +211,7 @@ class Momentum(GradientSolver):
                 "ewma=True or bias_correction=False."
             )
 
-    def init_state(self, params):
+    def init_state(self, params, random_state=None):
         return SolverState(
             velocity=np.zeros_like(params), scratch=np.empty_like(params)
         )
@@ -275,7 +275,7 @@ class Nesterov(GradientSolver):
         self.momentum = momentum
         self.batch_size = batch_size
 
-    def init_state(self, params):
+    def init_state(self, params, random_state=None):
         return SolverState(
             velocity=np.zeros_like(params), scratch=np.empty_like(params)
         )
@@ -337,7 +337,7 @@ class RMSprop(GradientSolver):
         self.eps = eps
         self.batch_size = batch_size
 
-    def init_state(self, params):
+    def init_state(self, params, random_state=None):
         return SolverState(
             square_avg=np.zeros_like(params), scratch=np.empty_like(params)
         )
@@ -412,7 +412,7 @@ class Adam(GradientSolver):
         self.eps = eps
         self.batch_size = batch_size
 
-    def init_state(self, params):
+    def init_state(self, params, random_state=None):
         return SolverState(
             exp_avg=np.zeros_like(params),
             exp_avg_sq=np.zeros_like(params),
