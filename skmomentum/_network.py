@@ -181,3 +181,61 @@ class NetworkObjective:
                 np.matmul(deltas[i], coefs[i].T, out=deltas[i - 1])
                 derivative(A_prev, deltas[i - 1])
         return loss, self._grad
+
+    # Population evaluation for gradient-free solvers (skmomentum.solvers.Genetic).
+    _LOSSES_MAX_ELEMENTS = 2**21  # activations held at once by ``losses``
+
+    def losses(self, population):
+        """Penalised loss of the current batch for every row of ``population``.
+
+        Gives the same numbers as calling :meth:`loss` on each row, but
+        evaluates many candidates per batch with stacked matrix products
+        (``np.matmul`` over a leading population axis), in chunks that keep
+        at most about ``2**21`` activations in memory.
+
+        Parameters
+        ----------
+        population : ndarray of shape (n_candidates, n_params)
+            One flat parameter vector per row.
+
+        Returns
+        -------
+        losses : ndarray of shape (n_candidates,)
+            Loss of each candidate, float64.
+        """
+        population = np.asarray(population, dtype=self.dtype)
+        per_candidate = self._n * sum(self.layer_units[1:])
+        chunk = max(1, self._LOSSES_MAX_ELEMENTS // max(per_candidate, 1))
+        out = np.empty(len(population))
+        for start in range(0, len(population), chunk):
+            block = population[start : start + chunk]
+            out[start : start + len(block)] = self._stacked_losses(block)
+        return out
+
+    def _stacked_losses(self, block):
+        c, n = len(block), self._n
+        hidden = ACTIVATIONS[self.activation]
+        layers = list(pairwise(self.layer_units))
+        penalty = np.zeros(c)
+        start, A = 0, self._X
+        for i, (fan_in, fan_out) in enumerate(layers):
+            stop = start + fan_in * fan_out
+            W = block[:, start:stop].reshape(c, fan_in, fan_out)
+            if self.alpha:
+                flat_W = block[:, start:stop]
+                penalty += np.einsum("ij,ij->i", flat_W, flat_W)
+            if i == 0 and sp.issparse(A):
+                Z = np.empty((c, n, fan_out), dtype=self.dtype)
+                for j in range(c):
+                    Z[j] = A @ W[j]
+            else:
+                Z = np.matmul(A, W)
+            Z += block[:, None, stop : stop + fan_out]
+            if i < len(layers) - 1:
+                A = hidden(Z)
+            start = stop + fan_out
+        P = np.empty((n, self.layer_units[-1]), dtype=self.dtype)
+        delta = np.empty_like(P)
+        Y, w, out = self._Y, self._w, self.out_activation
+        losses = [self.loss_function(Z[j], Y, w, out, P, delta) for j in range(c)]
+        return np.array(losses) + 0.5 * self.alpha * penalty / self.weight_sum

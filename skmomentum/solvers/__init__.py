@@ -18,6 +18,7 @@ alias           class
 from sklearn.base import clone
 
 from ._base import GradientSolver, Solver, SolverState
+from ._genetic import Genetic
 from ._gradient import GD, SGD, Adam, MiniBatchGD, Momentum, Nesterov, RMSprop
 
 SOLVER_ALIASES = {
@@ -28,6 +29,7 @@ SOLVER_ALIASES = {
     "nesterov": Nesterov,
     "rmsprop": RMSprop,
     "adam": Adam,
+    "genetic": Genetic,
 }
 
 
@@ -73,6 +75,7 @@ __all__ = [
     "SGD",
     "SOLVER_ALIASES",
     "Adam",
+    "Genetic",
     "GradientSolver",
     "MiniBatchGD",
     "Momentum",
