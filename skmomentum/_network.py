@@ -12,7 +12,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
-from ._losses import LOSS_FUNCTIONS, output_probabilities
+from ._losses import LOSS_FUNCTIONS
 
 
 def n_params(layer_units):
@@ -54,17 +54,24 @@ def _matmul(A, W, out):
     return np.matmul(A, W, out=out)
 
 
-def forward(flat, layer_units, activation, out_activation, X):
-    """Output probabilities of the network for the rows of ``X``."""
-    coefs, intercepts = unpack(flat, layer_units)
+def pack(coefs, intercepts, dtype):
+    """A new flat vector holding ``coefs`` and ``intercepts`` (any arrays)."""
+    parts = []
+    for W, b in zip(coefs, intercepts):
+        parts += [np.ravel(W), np.ravel(b)]
+    return np.concatenate(parts).astype(dtype, copy=False)
+
+
+def forward(coefs, intercepts, activation, X):
+    """Output-layer logits of the network for the rows of ``X``."""
     A = X
     hidden = ACTIVATIONS[activation]
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        Z = np.asarray(A @ W, dtype=flat.dtype)
+        Z = np.asarray(A @ W)
         Z += b
         if i < len(coefs) - 1:
             A = hidden(Z)
-    return output_probabilities(Z, out_activation)
+    return Z
 
 
 class NetworkObjective:
@@ -118,19 +125,26 @@ class NetworkObjective:
         self._deltas = [np.empty_like(A) for A in self._activations]
         self._proba = np.empty((max_batch_size, layer_units[-1]), dtype=dtype)
 
-    def set_batch(self, X, Y, sample_weight=None):
+    def set_batch(self, X, Y, sample_weight=None, mean_weight=None):
         """Use rows ``X`` with targets ``Y`` (float, ``(n, n_outputs)``).
 
-        ``sample_weight`` is normalised to sum to one, so the loss is a
-        weighted mean: integer weights act as repeated rows.
+        The loss is ``sum(sample_weight * loss_i) / (n * mean_weight)``, plus
+        the penalty over the same denominator. ``mean_weight`` defaults to the
+        batch's own mean weight, which makes it the weighted mean (integer
+        weights act as repeated rows). The training loop passes the mean over
+        the whole training set instead, so each mini-batch loss is an unbiased
+        estimate of the full weighted mean and a weight still matters with one
+        sample per batch.
         """
         n = X.shape[0]
         if sample_weight is None:
-            self._weight_sum = float(n)
+            self.weight_sum = float(n)
             self._w = np.full(n, 1.0 / n, dtype=self.dtype)
         else:
-            self._weight_sum = float(sample_weight.sum())
-            self._w = (sample_weight / self._weight_sum).astype(self.dtype, copy=False)
+            if mean_weight is None:
+                mean_weight = float(sample_weight.mean())
+            self.weight_sum = n * float(mean_weight)
+            self._w = (sample_weight / self.weight_sum).astype(self.dtype, copy=False)
         self._X, self._Y, self._n = X, Y, n
         return self
 
@@ -150,7 +164,7 @@ class NetworkObjective:
         if self.alpha == 0:
             return 0.0
         squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
-        return 0.5 * self.alpha * squares / self._weight_sum
+        return 0.5 * self.alpha * squares / self.weight_sum
 
     def loss(self, flat):
         """Penalised weighted mean loss of the current batch at ``flat``."""
@@ -175,7 +189,7 @@ class NetworkObjective:
             else:
                 np.matmul(A_prev.T, deltas[i], out=gW)
             if self.alpha:
-                gW += (self.alpha / self._weight_sum) * coefs[i]
+                gW += (self.alpha / self.weight_sum) * coefs[i]
             np.sum(deltas[i], axis=0, out=self._grad_intercepts[i])
             if i > 0:
                 np.matmul(deltas[i], coefs[i].T, out=deltas[i - 1])

@@ -34,7 +34,7 @@ class GD(_PlainGradientStep):
 
     Parameters
     ----------
-    learning_rate : float or callable, default=0.5
+    learning_rate : float or callable, default=0.1
         Step size :math:`\eta` (> 0), or a schedule called with the number of
         updates made so far.
 
@@ -57,7 +57,7 @@ class GD(_PlainGradientStep):
 
     _parameter_constraints = {"learning_rate": _LEARNING_RATE}
 
-    def __init__(self, learning_rate=0.5):
+    def __init__(self, learning_rate=0.1):
         self.learning_rate = learning_rate
 
     def resolve_batch_size(self, n_samples):

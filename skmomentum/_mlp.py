@@ -1,0 +1,644 @@
+"""``MLPMomentumClassifier``: validation, labels and fitted attributes.
+
+The maths is in ``_network``/``_losses``, the epoch loop in ``_training`` and
+the update rules in ``solvers``; this class only coordinates them.
+"""
+
+import copy
+from itertools import pairwise
+from numbers import Integral, Real
+
+import numpy as np
+from scipy.special import log_expit, log_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.multiclass import (
+    check_classification_targets,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    check_X_y,
+    column_or_1d,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS
+from ._losses import LOSS_FUNCTIONS, output_probabilities
+from ._network import NetworkObjective, forward, init_params, pack, unpack
+from ._training import BatchIterator, StoppingRule, run_epochs
+from .solvers import SOLVER_ALIASES, resolve_solver
+
+
+class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-layer perceptron classifier trained by a pluggable solver object.
+
+    A network of fully connected layers (ReLU, tanh, logistic or identity
+    hidden units; a sigmoid output for binary and multilabel targets, softmax
+    for multiclass) trained on the log-loss or the squared error by any solver
+    from :mod:`skmomentum.solvers`: full-batch, mini-batch or stochastic
+    gradient descent, momentum in its two forms, Nesterov, RMSprop, Adam.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        Number of units in each hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
+        Hidden-layer activation.
+    loss : {"log_loss", "squared_error"}, default="log_loss"
+        Training loss: cross-entropy, or the tutorial's mean squared error on
+        the output probabilities (half of it, averaged over outputs, as
+        scikit-learn's squared error).
+    solver : str or solver object, default="nesterov"
+        An alias (``"gd"``, ``"minibatch"``, ``"sgd"``, ``"momentum"``,
+        ``"nesterov"``, ``"rmsprop"``, ``"adam"``) or an object such as
+        ``Momentum(learning_rate=0.05, ewma=True)``. The object is never
+        modified: fitting works on a copy, stored as ``solver_``, whose state
+        (velocity, step count) is ``solver_state_``. Nested parameters can be
+        set and searched as ``solver__learning_rate``.
+    alpha : float, default=1e-4
+        L2 penalty. The loss adds ``0.5 * alpha * ||W||**2 / sum(weights)`` of
+        the batch, as scikit-learn does.
+    max_iter : int, default=200
+        Largest number of epochs (passes over the training data).
+    tol : float, default=1e-4
+        Improvement of the training loss (or validation score with
+        ``early_stopping``) that counts as progress.
+    n_iter_no_change : int or inf, default=10
+        Stop after this many epochs plus one without progress of ``tol``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified),
+        stop on its accuracy, and restore the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch (mini-batch solvers).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and the validation split.
+    warm_start : bool, default=False
+        Continue from the current weights *and* the solver's state (velocity,
+        step count) when ``fit`` is called again. scikit-learn's
+        ``MLPClassifier`` resets its optimizer instead (scikit-learn issue
+        #6091); here the state is kept as long as the solver class is the same.
+    verbose : int, default=0
+        Print the loss (and validation score) after each epoch when > 0.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(n_units[i], n_units[i + 1])``; all layers'
+        weights are views into one contiguous parameter vector.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(n_units[i + 1],)``; views as above.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+    n_iter_ : int
+        Epochs run by the last call to ``fit`` (1 after ``partial_fit``).
+    loss_ : float
+        Training loss of the last epoch.
+    loss_curve_ : list of float
+        Training loss of every epoch (kept growing by ``warm_start`` and
+        ``partial_fit``).
+    best_loss_ : float or None
+        Smallest training loss seen; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        Validation accuracy of every epoch with ``early_stopping``, else None.
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``, or None.
+    t_ : int
+        Number of training samples seen by the solver.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : {"logistic", "softmax"}
+        Output activation.
+    solver_ : solver object
+        The fitted copy of ``solver``.
+    solver_state_ : SolverState
+        The solver's state after the last update.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP with a string
+        switch between SGD, Adam and L-BFGS.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmomentum import MLPMomentumClassifier
+    >>> from skmomentum.solvers import Momentum
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPMomentumClassifier(
+    ...     hidden_layer_sizes=(16,), solver=Momentum(learning_rate=0.05),
+    ...     max_iter=300, random_state=0,
+    ... ).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "loss": [StrOptions(set(LOSS_FUNCTIONS))],
+        "solver": [StrOptions(set(SOLVER_ALIASES)), HasMethods(["init_state", "step"])],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        loss="log_loss",
+        solver="nesterov",
+        alpha=1e-4,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.solver = solver
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Train the network on ``X, y`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; the loss is their weighted mean, so integer
+            weights act as repeated rows.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        return self._fit(X, y, sample_weight, incremental=False)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch over ``X, y``, keeping the solver state.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call (for example one block of a larger
+            data set).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data set. Required on the first call
+            (except for multilabel targets); may be repeated, unchanged, on
+            later calls.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated classifier.
+        """
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out set across calls. Set early_stopping=False."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None):
+        solver = resolve_solver(self.solver)
+        hidden = self._hidden_layer_sizes()
+        continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            # A fitted model keeps its dtype; a new one takes float32 or float64.
+            dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            reset=not continuing,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight sums to zero: at least one sample needs a "
+                    "positive weight."
+                )
+            # A zero weight means the row is not there, whatever the batching.
+            keep = sample_weight > 0
+            if not keep.all():
+                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        binarizer = self._label_binarizer_for(y, incremental, classes)
+        Y = binarizer.transform(y).astype(X.dtype)
+        n_outputs = Y.shape[1]
+        layer_units = [X.shape[1], *hidden, n_outputs]
+        out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+
+        rng = (
+            self._random_state
+            if incremental and hasattr(self, "_random_state")
+            else check_random_state(self.random_state)
+        )
+        # Work on copies so that a failure leaves the fitted model untouched.
+        if continuing:
+            params = self._packed_params(layer_units, X.dtype)
+            state = self._continued_state(solver, params, rng)
+        else:
+            params = init_params(layer_units, self.activation, X.dtype, rng)
+            state = solver.init_state(params, rng)
+
+        stopping = StoppingRule(self.tol, self.n_iter_no_change)
+        history = {"loss_curve": [], "validation_scores": None}
+        if continuing:
+            stopping.best_loss = getattr(self, "best_loss_", None) or np.inf
+            stopping.best_validation_score = (
+                getattr(self, "best_validation_score_", None) or -np.inf
+            )
+            stopping.no_improvement_count = getattr(self, "_no_improvement_count", 0)
+            history["loss_curve"] = list(getattr(self, "loss_curve_", []))
+            if getattr(self, "validation_scores_", None) is not None:
+                history["validation_scores"] = list(self.validation_scores_)
+
+        X_train, Y_train, sw_train = X, Y, sample_weight
+        validation_score = best_params = None
+        if self.early_stopping:
+            X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._split(
+                X, Y, sample_weight, n_outputs, binarizer, rng
+            )
+            validation_score = _accuracy_scorer(
+                layer_units, self.activation, out_activation, X_val, Y_val, sw_val
+            )
+            best_params = (
+                self._packed_params(layer_units, X.dtype, "_best_")
+                if continuing and hasattr(self, "_best_coefs")
+                else params.copy()
+            )
+            if history["validation_scores"] is None:
+                history["validation_scores"] = []
+
+        batch_size = solver.resolve_batch_size(X_train.shape[0])
+        objective = NetworkObjective(
+            layer_units,
+            self.activation,
+            out_activation,
+            self.loss,
+            self.alpha,
+            X.dtype,
+            batch_size,
+        )
+        batches = BatchIterator(
+            X_train, Y_train, sw_train, batch_size, self.shuffle, rng
+        )
+        log = run_epochs(
+            params=params,
+            solver=solver,
+            state=state,
+            objective=objective,
+            batches=batches,
+            max_iter=self.max_iter,
+            stopping=stopping,
+            validation_score=validation_score,
+            best_params=best_params,
+            incremental=incremental,
+            verbose=self.verbose,
+        )
+
+        # Training succeeded: commit everything at once.
+        if self.early_stopping:
+            self._best_coefs, self._best_intercepts = unpack(
+                best_params.copy(), layer_units
+            )
+            params[...] = best_params
+        self._label_binarizer = binarizer
+        self.classes_ = binarizer.classes_
+        self.n_outputs_ = n_outputs
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = out_activation
+        self.coefs_, self.intercepts_ = unpack(params, layer_units)
+        self.solver_ = solver
+        self.solver_state_ = state
+        self._random_state = rng
+        self.n_iter_ = log.n_iter
+        self.t_ = (self.t_ if continuing else 0) + log.n_samples_seen
+        self.loss_curve_ = history["loss_curve"] + log.loss_curve
+        self.loss_ = self.loss_curve_[-1]
+        self._no_improvement_count = stopping.no_improvement_count
+        if self.early_stopping:
+            self.validation_scores_ = (
+                history["validation_scores"] + log.validation_scores
+            )
+            self.best_validation_score_ = stopping.best_validation_score
+            self.best_loss_ = None
+        else:
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+            self.best_loss_ = stopping.best_loss
+        return self
+
+    # ------------------------------------------------------------- helpers
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if np.iterable(sizes) else [sizes]
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers (units per hidden "
+                f"layer), got {self.hidden_layer_sizes!r}. Remove empty layers, "
+                "e.g. hidden_layer_sizes=(100,)."
+            )
+        return [int(s) for s in sizes]
+
+    def _label_binarizer_for(self, y, incremental, classes):
+        multilabel = type_of_target(y).startswith("multilabel")
+        if incremental and not hasattr(self, "classes_"):
+            if classes is None and not multilabel:
+                raise ValueError(
+                    "classes must be passed on the first call to partial_fit: the "
+                    "list of every class in the whole data set, e.g. "
+                    "classes=np.unique(y_all)."
+                )
+            binarizer = LabelBinarizer().fit(y if multilabel else classes)
+        elif incremental or self.warm_start:
+            binarizer = self._label_binarizer
+            if classes is not None and not np.array_equal(
+                unique_labels(classes), binarizer.classes_
+            ):
+                raise ValueError(
+                    f"classes={classes!r} is not the same as on the first call to "
+                    f"partial_fit, which set classes_={binarizer.classes_}. Pass the "
+                    "same classes on every call, or fit a new estimator."
+                )
+            if self.warm_start and not incremental:
+                seen = unique_labels(y)
+                if set(seen) != set(binarizer.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where `y` has the same classes "
+                        f"as in the previous call to fit. Previously got "
+                        f"{binarizer.classes_}, `y` has {seen}. Set warm_start=False "
+                        "to train a new model on these classes."
+                    )
+        else:
+            binarizer = LabelBinarizer().fit(y)
+            if len(binarizer.classes_) < 2 and not multilabel:
+                raise ValueError(
+                    f"y contains only one class ({binarizer.classes_[0]!r}): a "
+                    "classifier needs samples of at least two classes. Check the "
+                    "labels, or use partial_fit with classes=[...] listing all "
+                    "classes."
+                )
+        if not multilabel:
+            unknown = np.setdiff1d(unique_labels(y), binarizer.classes_)
+            if len(unknown):
+                raise ValueError(
+                    f"y contains classes {list(unknown)} that are not in classes_="
+                    f"{list(binarizer.classes_)}. partial_fit only accepts the "
+                    "classes given on its first call: pass every class there "
+                    "(classes=np.unique(y_all))."
+                )
+        return binarizer
+
+    def _packed_params(self, layer_units, dtype, prefix=""):
+        coefs = getattr(self, f"{prefix}coefs_" if not prefix else f"{prefix}coefs")
+        intercepts = getattr(
+            self, f"{prefix}intercepts_" if not prefix else f"{prefix}intercepts"
+        )
+        expected = list(pairwise(layer_units))
+        found = [np.shape(W) for W in coefs]
+        if found != expected:
+            raise ValueError(
+                f"The fitted network has layer shapes {found}, but the data and "
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} need {expected}. "
+                "warm_start and partial_fit continue the same network: set "
+                "warm_start=False (or clone the estimator) to start a new one."
+            )
+        return pack(coefs, intercepts, dtype)
+
+    def _continued_state(self, solver, params, rng):
+        old = getattr(self, "solver_state_", None)
+        same_solver = type(getattr(self, "solver_", None)) is type(solver)
+        if old is None or not same_solver:
+            return solver.init_state(params, rng)
+        state = copy.deepcopy(old)
+        for name, value in vars(state).items():
+            if isinstance(value, np.ndarray) and value.shape[-1:] != params.shape:
+                return solver.init_state(params, rng)
+            if isinstance(value, np.ndarray):
+                setattr(state, name, value.astype(params.dtype, copy=False))
+        return state
+
+    def _split(self, X, Y, sample_weight, n_outputs, binarizer, rng):
+        multilabel = binarizer.y_type_.startswith("multilabel")
+        # Stratify on the binarized labels, as scikit-learn does.
+        stratify = None if multilabel else Y.astype(bool)
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        parts = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, Y_val = parts[:4]
+        sw_train, sw_val = (
+            (parts[4], parts[5])
+            if sample_weight is not None
+            else (
+                None,
+                None,
+            )
+        )
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+
+    def _make_objective(self, X, y, sample_weight=None):
+        """Objective on the whole of ``X, y`` and a copy of the parameters.
+
+        Used by :func:`skmomentum.check_gradients`: the parameters are the
+        fitted ones, or freshly initialised ones if the estimator is not
+        fitted. The estimator itself is not modified.
+        """
+        fitted = hasattr(self, "coefs_")
+        dtype = self.coefs_[0].dtype if fitted else (np.float64, np.float32)
+        X, y = check_X_y(
+            X, y, accept_sparse=["csr", "csc"], multi_output=True, dtype=dtype
+        )
+        binarizer = self._label_binarizer if fitted else LabelBinarizer().fit(y)
+        Y = binarizer.transform(y).astype(X.dtype)
+        layer_units = [X.shape[1], *self._hidden_layer_sizes(), Y.shape[1]]
+        if fitted:
+            params = self._packed_params(layer_units, X.dtype)
+        else:
+            rng = check_random_state(self.random_state)
+            params = init_params(layer_units, self.activation, X.dtype, rng)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+        objective = NetworkObjective(
+            layer_units,
+            self.activation,
+            out_activation,
+            self.loss,
+            self.alpha,
+            X.dtype,
+            X.shape[0],
+        ).set_batch(X, Y, sample_weight)
+        return objective, params
+
+    # ---------------------------------------------------------- prediction
+
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        return forward(self.coefs_, self.intercepts_, self.activation, X)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (an indicator matrix for multilabel targets).
+        """
+        proba = output_probabilities(self._logits(X), self.out_activation_)
+        return self._label_binarizer.inverse_transform(proba)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_`` (for multilabel
+            targets, the probability of each label).
+        """
+        proba = output_probabilities(self._logits(X), self.out_activation_)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1 - proba, proba])
+        return proba
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, finite even where a probability rounds to zero.
+        """
+        Z = self._logits(X)
+        if self.out_activation_ == "softmax":
+            return log_softmax(Z, axis=1)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([log_expit(-Z), log_expit(Z)])
+        return log_expit(Z)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _accuracy_scorer(layer_units, activation, out_activation, X, Y, sample_weight):
+    """``score(params)``: accuracy of the network on a held-out set."""
+    if out_activation == "softmax":
+        truth = Y.argmax(axis=1)
+    else:
+        truth = Y > 0.5
+
+    def score(params):
+        Z = forward(*unpack(params, layer_units), activation, X)
+        if out_activation == "softmax":
+            correct = Z.argmax(axis=1) == truth
+        else:
+            correct = ((Z > 0) == truth).all(axis=1)
+        return float(np.average(correct, weights=sample_weight))
+
+    return score
