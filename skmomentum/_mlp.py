@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import (
     Options,
     StrOptions,
 )
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
     check_classification_targets,
     type_of_target,
@@ -37,10 +38,18 @@ from ._activations import ACTIVATIONS
 from ._losses import LOSS_FUNCTIONS, output_probabilities
 from ._network import NetworkObjective, forward, init_params, pack, unpack
 from ._training import BatchIterator, StoppingRule, run_epochs
+from .callbacks import CallbackList, TrainingContext, fresh_copy
 from .solvers import SOLVER_ALIASES, resolve_solver
 
+try:  # scikit-learn >= 1.9: experimental callbacks (set_callbacks)
+    from sklearn.callback import CallbackSupportMixin as _CallbackSupport
+except ImportError:  # pragma: no cover - older scikit-learn
 
-class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
+    class _CallbackSupport:
+        """Stand-in when ``sklearn.callback`` does not exist."""
+
+
+class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
     """Multi-layer perceptron classifier trained by a pluggable solver object.
 
     A network of fully connected layers (ReLU, tanh, logistic or identity
@@ -92,6 +101,28 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         #6091); here the state is kept as long as the solver class is the same.
     verbose : int, default=0
         Print the loss (and validation score) after each epoch when > 0.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
+        ``n_samples / (n_classes * np.bincount(y))`` (weighted counts when
+        ``sample_weight`` is given). Multiplied with ``sample_weight``, as in
+        scikit-learn's linear models; the explicit validation set of
+        :meth:`fit` gets the same class weights. Not supported for
+        multilabel targets (a clear error: pass ``sample_weight`` instead),
+        and ``"balanced"`` not in :meth:`partial_fit` (one block does not
+        show the class frequencies; pass a dict).
+    callbacks : list of callback objects or None, default=None
+        Objects from :mod:`skmomentum.callbacks` (or any object with some of
+        the hooks ``on_train_begin``, ``on_epoch_begin``, ``on_batch_end``,
+        ``on_epoch_end``, ``on_train_end``), called in order; a hook
+        returning True stops training after the current epoch. Callbacks are
+        an ordinary parameter, not set by a method, because their objects
+        hold hyperparameters only and have ``get_params``: ``clone``,
+        ``GridSearchCV`` (also ``callbacks`` as a grid value) and pickling
+        treat them like the solver, and ``fit`` never changes them: each fit
+        calls a fresh copy, kept as ``callbacks_``. scikit-learn's own
+        experimental callbacks (``sklearn.callback.ProgressBar``,
+        ``ScoringMonitor``; scikit-learn >= 1.9) attach with
+        :meth:`set_callbacks` instead and see one task per epoch.
 
     Attributes
     ----------
@@ -116,7 +147,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
     best_loss_ : float or None
         Smallest training loss seen; None with ``early_stopping``.
     validation_scores_ : list of float or None
-        Validation accuracy of every epoch with ``early_stopping``, else None.
+        Validation accuracy of every epoch when there is a validation set
+        (``early_stopping`` or ``X_val``), else None.
     best_validation_score_ : float or None
         Best of ``validation_scores_``, or None.
     t_ : int
@@ -131,6 +163,22 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         The fitted copy of ``solver``.
     solver_state_ : SolverState
         The solver's state after the last update.
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss`` (training, with the L2
+        penalty), ``val_loss`` and ``val_score`` (when there is a validation
+        set), ``learning_rate`` (the effective rate at the start of the epoch:
+        the solver's rate or schedule value times ``solver_state_.lr_scale``;
+        None for solvers without one) and ``seconds``. Grows across
+        ``warm_start`` and ``partial_fit`` calls like ``loss_curve_``;
+        ``pandas.DataFrame(clf.history_)`` makes a table of it.
+    validation_loss_curve_ : list of float or None
+        Validation loss of every epoch when there is a validation set
+        (``early_stopping`` or ``X_val``), else None. It is the data term of
+        the loss only, without the L2 penalty, so it measures the fit to
+        held-out data and stays comparable across values of ``alpha``.
+    callbacks_ : list
+        The copies of ``callbacks`` used by the last fit; they hold what the
+        callbacks recorded (``callbacks_[0].best_epoch_``, ...).
 
     See Also
     --------
@@ -174,6 +222,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         "random_state": ["random_state"],
         "warm_start": ["boolean"],
         "verbose": ["verbose"],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "callbacks": [list, None],
     }
 
     def __init__(
@@ -193,6 +243,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         random_state=None,
         warm_start=False,
         verbose=0,
+        class_weight=None,
+        callbacks=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -208,11 +260,13 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.warm_start = warm_start
         self.verbose = verbose
+        self.class_weight = class_weight
+        self.callbacks = callbacks
 
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
         """Train the network on ``X, y`` for up to ``max_iter`` epochs.
 
         Parameters
@@ -224,17 +278,32 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), default=None
             Per-sample weights; the loss is their weighted mean, so integer
             weights act as repeated rows.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, given with ``y_val``: its loss and accuracy are
+            recorded every epoch (``history_``, ``validation_loss_curve_``,
+            ``validation_scores_``) and can be monitored by callbacks. With
+            ``early_stopping=True`` it replaces the held-out split.
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Labels of ``X_val`` (classes seen in ``y`` only).
 
         Returns
         -------
         self : object
             The fitted classifier.
         """
-        return self._fit(X, y, sample_weight, incremental=False)
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "X_val and y_val must be given together (the validation data and "
+                "its labels), or both left as None."
+            )
+        return self._fit(X, y, sample_weight, incremental=False, val=(X_val, y_val))
 
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """Train for exactly one epoch over ``X, y``, keeping the solver state.
+
+        Callbacks see each call as a training run of one epoch.
 
         Parameters
         ----------
@@ -260,9 +329,16 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
             )
+        if isinstance(self.class_weight, str):
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: one "
+                "block does not show the class frequencies. Compute them on the "
+                "whole data (sklearn.utils.class_weight.compute_class_weight) and "
+                "pass class_weight as a dict {label: weight}."
+            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def _fit(self, X, y, sample_weight, incremental, classes=None):
+    def _fit(self, X, y, sample_weight, incremental, classes=None, val=(None, None)):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
@@ -283,6 +359,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+        class_weights = self._class_weights(y, sample_weight, classes)
+        if class_weights is not None:
+            cw = _weights_of(class_weights, y).astype(X.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        if sample_weight is not None:
             if not sample_weight.sum() > 0:
                 raise ValueError(
                     "sample_weight sums to zero: at least one sample needs a "
@@ -297,6 +378,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         n_outputs = Y.shape[1]
         layer_units = [X.shape[1], *hidden, n_outputs]
         out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+        explicit_val = val[0] is not None
+        if explicit_val:
+            X_val, Y_val, sw_val = self._validation_set(
+                *val, X.dtype, binarizer, class_weights
+            )
 
         rng = (
             self._random_state
@@ -312,33 +398,47 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
             state = solver.init_state(params, rng)
 
         stopping = StoppingRule(self.tol, self.n_iter_no_change)
-        history = {"loss_curve": [], "validation_scores": None}
+        previous = {
+            "loss_curve": [],
+            "validation_scores": None,
+            "validation_losses": None,
+            "history": [],
+        }
         if continuing:
             stopping.best_loss = getattr(self, "best_loss_", None) or np.inf
             stopping.best_validation_score = (
                 getattr(self, "best_validation_score_", None) or -np.inf
             )
             stopping.no_improvement_count = getattr(self, "_no_improvement_count", 0)
-            history["loss_curve"] = list(getattr(self, "loss_curve_", []))
+            previous["loss_curve"] = list(getattr(self, "loss_curve_", []))
             if getattr(self, "validation_scores_", None) is not None:
-                history["validation_scores"] = list(self.validation_scores_)
+                previous["validation_scores"] = list(self.validation_scores_)
+            if getattr(self, "validation_loss_curve_", None) is not None:
+                previous["validation_losses"] = list(self.validation_loss_curve_)
+            previous["history"] = [dict(r) for r in getattr(self, "history_", [])]
 
-        X_train, Y_train, sw_train = X, Y, sample_weight
-        validation_score = best_params = None
+        X_train, Y_train, y_train, sw_train = X, Y, y, sample_weight
+        validate = best_params = None
+        if self.early_stopping and not explicit_val:
+            X_train, X_val, Y_train, Y_val, y_train, sw_train, sw_val = self._split(
+                X, Y, y, sample_weight, binarizer, rng
+            )
+        if self.early_stopping or explicit_val:
+            validate = _validation_metrics(
+                layer_units,
+                self.activation,
+                out_activation,
+                self.loss,
+                X_val,
+                Y_val,
+                sw_val,
+            )
         if self.early_stopping:
-            X_train, X_val, Y_train, Y_val, sw_train, sw_val = self._split(
-                X, Y, sample_weight, n_outputs, binarizer, rng
-            )
-            validation_score = _accuracy_scorer(
-                layer_units, self.activation, out_activation, X_val, Y_val, sw_val
-            )
             best_params = (
                 self._packed_params(layer_units, X.dtype, "_best_")
                 if continuing and hasattr(self, "_best_coefs")
                 else params.copy()
             )
-            if history["validation_scores"] is None:
-                history["validation_scores"] = []
 
         batch_size = solver.resolve_batch_size(X_train.shape[0])
         objective = NetworkObjective(
@@ -353,26 +453,67 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         batches = BatchIterator(
             X_train, Y_train, sw_train, batch_size, self.shuffle, rng
         )
+        max_iter = 1 if incremental else self.max_iter
+        callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
+        hooks = list(callbacks)
+        if hasattr(self, "_init_callback_context"):
+            bridge = _SklearnCallbackBridge(
+                self,
+                max_iter,
+                X_train,
+                y_train,
+                sw_train,
+                fitted=lambda params: {
+                    "_label_binarizer": binarizer,
+                    "classes_": binarizer.classes_,
+                    "n_outputs_": n_outputs,
+                    "n_layers_": len(layer_units),
+                    "out_activation_": out_activation,
+                    **dict(
+                        zip(
+                            ("coefs_", "intercepts_"),
+                            unpack(params.copy(), layer_units),
+                        )
+                    ),
+                },
+            )
+            if getattr(self, "_skl_callbacks", None):
+                hooks.append(bridge)
+        history = previous["history"]
+        context = TrainingContext(
+            estimator=self,
+            params=params,
+            solver=solver,
+            solver_state=state,
+            layer_units=layer_units,
+            max_iter=max_iter,
+            history=history,
+            has_validation=validate is not None,
+        )
         log = run_epochs(
             params=params,
             solver=solver,
             state=state,
             objective=objective,
             batches=batches,
-            max_iter=self.max_iter,
+            max_iter=max_iter,
             stopping=stopping,
-            validation_score=validation_score,
+            validate=validate,
             best_params=best_params,
+            history=history,
+            callbacks=CallbackList(hooks) if hooks else None,
+            context=context,
             incremental=incremental,
             verbose=self.verbose,
         )
+        if hasattr(self, "_init_callback_context"):
+            bridge.end(params)
 
         # Training succeeded: commit everything at once.
         if self.early_stopping:
             self._best_coefs, self._best_intercepts = unpack(
                 best_params.copy(), layer_units
             )
-            params[...] = best_params
         self._label_binarizer = binarizer
         self.classes_ = binarizer.classes_
         self.n_outputs_ = n_outputs
@@ -383,19 +524,29 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         self.solver_state_ = state
         self._random_state = rng
         self.n_iter_ = log.n_iter
-        self.t_ = (self.t_ if continuing else 0) + log.n_samples_seen
-        self.loss_curve_ = history["loss_curve"] + log.loss_curve
+        self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
+        self.loss_curve_ = previous["loss_curve"] + log.loss_curve
         self.loss_ = self.loss_curve_[-1]
         self._no_improvement_count = stopping.no_improvement_count
-        if self.early_stopping:
+        self.history_ = history
+        self.callbacks_ = callbacks
+        if validate is not None:
             self.validation_scores_ = (
-                history["validation_scores"] + log.validation_scores
-            )
+                previous["validation_scores"] or []
+            ) + log.validation_scores
+            self.validation_loss_curve_ = (
+                previous["validation_losses"] or []
+            ) + log.validation_losses
+        else:
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+        if self.early_stopping:
             self.best_validation_score_ = stopping.best_validation_score
             self.best_loss_ = None
         else:
-            self.validation_scores_ = None
-            self.best_validation_score_ = None
+            self.best_validation_score_ = (
+                max(self.validation_scores_) if validate is not None else None
+            )
             self.best_loss_ = stopping.best_loss
         return self
 
@@ -490,20 +641,20 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
                 setattr(state, name, value.astype(params.dtype, copy=False))
         return state
 
-    def _split(self, X, Y, sample_weight, n_outputs, binarizer, rng):
+    def _split(self, X, Y, y, sample_weight, binarizer, rng):
         multilabel = binarizer.y_type_.startswith("multilabel")
         # Stratify on the binarized labels, as scikit-learn does.
         stratify = None if multilabel else Y.astype(bool)
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        arrays = [X, Y, y] if sample_weight is None else [X, Y, y, sample_weight]
         parts = train_test_split(
             *arrays,
             random_state=rng,
             test_size=self.validation_fraction,
             stratify=stratify,
         )
-        X_train, X_val, Y_train, Y_val = parts[:4]
+        X_train, X_val, Y_train, Y_val, y_train = parts[:5]
         sw_train, sw_val = (
-            (parts[4], parts[5])
+            (parts[6], parts[7])
             if sample_weight is not None
             else (
                 None,
@@ -515,7 +666,56 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
-        return X_train, X_val, Y_train, Y_val, sw_train, sw_val
+        return X_train, X_val, Y_train, Y_val, y_train, sw_train, sw_val
+
+    def _class_weights(self, y, sample_weight, classes):
+        """``{label: weight}`` from ``class_weight``, or None."""
+        if self.class_weight is None:
+            return None
+        if type_of_target(y).startswith("multilabel"):
+            raise ValueError(
+                "class_weight is not supported for multilabel targets: a row has "
+                "several labels, so no single class weight applies. Pass "
+                "sample_weight instead (e.g. from "
+                "sklearn.utils.class_weight.compute_sample_weight per label)."
+            )
+        if hasattr(self, "classes_") and (self.warm_start or classes is not None):
+            labels = self.classes_
+        elif classes is not None:
+            labels = unique_labels(classes)
+        else:
+            labels = unique_labels(y)
+        weights = compute_class_weight(
+            self.class_weight, classes=labels, y=y, sample_weight=sample_weight
+        )
+        return dict(zip(labels, weights))
+
+    def _validation_set(self, X_val, y_val, dtype, binarizer, class_weights):
+        X_val = validate_data(
+            self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
+        )
+        y_val = np.asarray(y_val)
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} rows but y_val has {y_val.shape[0]}: "
+                "give one label per validation sample."
+            )
+        check_classification_targets(y_val)
+        if not binarizer.y_type_.startswith("multilabel"):
+            unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
+            if len(unknown):
+                raise ValueError(
+                    f"y_val contains classes {list(unknown)} that are not in the "
+                    f"training labels {list(binarizer.classes_)}. Remove those "
+                    "rows from the validation set."
+                )
+        Y_val = binarizer.transform(y_val).astype(dtype)
+        sw_val = None
+        if class_weights is not None:
+            sw_val = _weights_of(class_weights, y_val).astype(dtype)
+        return X_val, Y_val, sw_val
 
     def _make_objective(self, X, y, sample_weight=None):
         """Objective on the whole of ``X, y`` and a copy of the parameters.
@@ -626,19 +826,83 @@ class MLPMomentumClassifier(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _accuracy_scorer(layer_units, activation, out_activation, X, Y, sample_weight):
-    """``score(params)``: accuracy of the network on a held-out set."""
+class _SklearnCallbackBridge:
+    """scikit-learn's experimental callbacks (``set_callbacks``): a fit is
+    the root task and each epoch a sub-task, whose end hook may stop training
+    and gets a ``fitted_estimator`` with the epoch's weights."""
+
+    def __init__(self, estimator, max_iter, X, y, sample_weight, fitted):
+        self.estimator = estimator
+        self.fitted = fitted
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        self.task = {"X": X, "y": y, "metadata": metadata}
+        self.root = estimator._init_callback_context(max_subtasks=max_iter)
+        self.root.call_on_fit_task_begin(estimator=estimator, **self.task)
+        self._epoch = None
+
+    def on_epoch_begin(self, context):
+        self._epoch = self.root.subcontext(task_name="epoch")
+        self._epoch.call_on_fit_task_begin(estimator=self.estimator, **self.task)
+
+    def on_epoch_end(self, context):
+        epoch, self._epoch = self._epoch, None
+        params = context.params
+        return epoch.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=lambda: self.fitted(params),
+            **self.task,
+        )
+
+    def on_train_end(self, context):
+        if self._epoch is not None:  # an epoch that did not finish
+            self._epoch.call_on_fit_task_end(estimator=self.estimator)
+            self._epoch = None
+
+    def end(self, params):
+        self.root.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=lambda: self.fitted(params),
+            **self.task,
+        )
+
+
+def _weights_of(class_weights, y):
+    """Per-sample weights: each label's weight from ``{label: weight}``."""
+    labels = np.array(list(class_weights))
+    weights = np.array(list(class_weights.values()), dtype=np.float64)
+    order = np.argsort(labels)
+    labels, weights = labels[order], weights[order]
+    return weights[np.searchsorted(labels, y)]
+
+
+def _validation_metrics(
+    layer_units, activation, out_activation, loss, X, Y, sample_weight
+):
+    """``validate(params) -> (loss, accuracy)`` on a held-out set.
+
+    The loss is the network's data term (weighted mean, no L2 penalty); the
+    accuracy is the (weighted) share of rows predicted exactly right.
+    """
     if out_activation == "softmax":
         truth = Y.argmax(axis=1)
     else:
         truth = Y > 0.5
+    n = X.shape[0]
+    w = (
+        np.full(n, 1.0 / n, dtype=Y.dtype)
+        if sample_weight is None
+        else (sample_weight / sample_weight.sum()).astype(Y.dtype)
+    )
+    loss_function = LOSS_FUNCTIONS[loss]
+    P, delta = np.empty_like(Y), np.empty_like(Y)
 
-    def score(params):
+    def validate(params):
         Z = forward(*unpack(params, layer_units), activation, X)
         if out_activation == "softmax":
             correct = Z.argmax(axis=1) == truth
         else:
             correct = ((Z > 0) == truth).all(axis=1)
-        return float(np.average(correct, weights=sample_weight))
+        score = float(np.average(correct, weights=sample_weight))
+        return float(loss_function(Z, Y, w, out_activation, P, delta)), score
 
-    return score
+    return validate

@@ -6,6 +6,7 @@ a run that fails leaves the estimator untouched.
 """
 
 import math
+import time
 import warnings
 from dataclasses import dataclass, field
 
@@ -64,8 +65,10 @@ class EpochLog:
     n_samples_seen: int = 0
     loss_curve: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
+    validation_losses: list = field(default_factory=list)
     converged: bool = False
     interrupted: bool = False
+    stopped_by_callback: bool = False
 
 
 class BatchIterator:
@@ -134,8 +137,11 @@ def run_epochs(
     batches,
     max_iter,
     stopping,
-    validation_score=None,
+    validate=None,
     best_params=None,
+    history=None,
+    callbacks=None,
+    context=None,
     incremental=False,
     verbose=0,
 ):
@@ -155,11 +161,22 @@ def run_epochs(
         Largest number of epochs.
     stopping : StoppingRule
         Updated in place.
-    validation_score : callable or None
-        ``validation_score(params) -> float``; when given, stopping follows it
-        and ``best_params`` receives the best epoch's parameters.
+    validate : callable or None
+        ``validate(params) -> (val_loss, val_score)`` on a held-out set,
+        called after every epoch.
     best_params : ndarray or None
-        Buffer for the best parameters (with ``validation_score``).
+        Given with ``validate`` for the built-in early stopping: stopping then
+        follows the validation score, this buffer receives the best epoch's
+        parameters and they are copied back into ``params`` at the end.
+        Without it, stopping follows the training loss.
+    history : list or None
+        One dict per epoch is appended (``epoch``, ``loss``, ``val_loss``,
+        ``val_score``, ``learning_rate``, ``seconds``).
+    callbacks : CallbackList or None
+        Hooks called with ``context``; a True return stops after the epoch.
+    context : TrainingContext or None
+        Passed to the hooks; its ``epoch``, ``n_epochs``, ``batch`` and
+        ``batch_loss`` are kept current here.
     incremental : bool
         Run exactly one epoch (``partial_fit``).
     verbose : int
@@ -170,74 +187,125 @@ def run_epochs(
     log : EpochLog
     """
     log = EpochLog()
+    history = [] if history is None else history
     start_loss = None
     n_samples = batches.n_samples
+    rate_at = getattr(solver, "learning_rate_at", None)
+    # Decided once per fit: the batch loop stays bare without batch hooks.
+    batch_hooks = callbacks is not None and callbacks.has_batch_hooks
+    first_epoch = history[-1]["epoch"] + 1 if history else 1
     try:
-        for _ in range(max_iter):
-            total_loss = total_weight = 0.0
-            for Xb, Yb, swb in batches:
-                objective.set_batch(Xb, Yb, swb, batches.mean_weight)
-                loss = solver.step(params, state, objective)
-                if not math.isfinite(loss):
-                    raise _diverged(solver, f"the batch loss became {loss}")
-                weight = objective.weight_sum
-                total_loss += loss * weight
-                total_weight += weight
-                if start_loss is None:
-                    start_loss = loss
-            epoch_loss = total_loss / total_weight
-            log.n_iter += 1
-            log.n_samples_seen += n_samples
-            if not np.isfinite(params).all():
-                raise _diverged(
-                    solver, f"the weights became non-finite in epoch {log.n_iter}"
-                )
-            if epoch_loss > DIVERGENCE_FACTOR * max(start_loss, 1.0):
-                raise _diverged(
-                    solver,
-                    f"the loss grew from {start_loss:.4g} to {epoch_loss:.4g} by "
-                    f"epoch {log.n_iter}",
-                )
-            log.loss_curve.append(epoch_loss)
-            if verbose:
-                print(f"Iteration {log.n_iter}, loss = {epoch_loss:.8f}")
-
-            if validation_score is not None:
-                score = validation_score(params)
-                log.validation_scores.append(score)
-                if verbose:
-                    print(f"Validation score: {score:f}")
-                if stopping.update_score(score):
-                    np.copyto(best_params, params)
-            else:
-                stopping.update_loss(epoch_loss)
-
-            if stopping.should_stop:
-                log.converged = True
-                if verbose:
-                    what = "Validation score" if validation_score else "Training loss"
-                    print(
-                        f"{what} did not improve more than tol={stopping.tol} for "
-                        f"{stopping.n_iter_no_change} consecutive epochs. Stopping."
+        if callbacks is not None:
+            callbacks.on_train_begin(context)
+        try:
+            for epoch in range(first_epoch, first_epoch + max_iter):
+                tic = time.perf_counter()
+                rate = None if rate_at is None else rate_at(state)
+                if callbacks is not None:
+                    context.epoch, context.batch = epoch, -1
+                    if callbacks.on_epoch_begin(context):
+                        log.stopped_by_callback = True
+                        break
+                total_loss = total_weight = 0.0
+                stop_requested = False
+                for Xb, Yb, swb in batches:
+                    objective.set_batch(Xb, Yb, swb, batches.mean_weight)
+                    loss = solver.step(params, state, objective)
+                    if not math.isfinite(loss):
+                        raise _diverged(solver, f"the batch loss became {loss}")
+                    weight = objective.weight_sum
+                    total_loss += loss * weight
+                    total_weight += weight
+                    if start_loss is None:
+                        start_loss = loss
+                    if batch_hooks:
+                        context.batch += 1
+                        context.batch_loss = loss
+                        if callbacks.on_batch_end(context):
+                            stop_requested = True
+                            break
+                epoch_loss = total_loss / total_weight
+                log.n_iter += 1
+                log.n_samples_seen += n_samples
+                if not np.isfinite(params).all():
+                    raise _diverged(
+                        solver, f"the weights became non-finite in epoch {log.n_iter}"
                     )
-                break
-            if incremental:
-                break
-        else:
+                if epoch_loss > DIVERGENCE_FACTOR * max(start_loss, 1.0):
+                    raise _diverged(
+                        solver,
+                        f"the loss grew from {start_loss:.4g} to {epoch_loss:.4g} by "
+                        f"epoch {log.n_iter}",
+                    )
+                log.loss_curve.append(epoch_loss)
+                record = {"epoch": epoch, "loss": epoch_loss}
+                if verbose:
+                    print(f"Iteration {log.n_iter}, loss = {epoch_loss:.8f}")
+
+                if validate is not None:
+                    val_loss, score = validate(params)
+                    log.validation_losses.append(val_loss)
+                    log.validation_scores.append(score)
+                    record["val_loss"], record["val_score"] = val_loss, score
+                    if verbose:
+                        print(f"Validation score: {score:f}")
+                        print(f"Validation loss: {val_loss:f}")
+                if best_params is not None:
+                    if stopping.update_score(score):
+                        np.copyto(best_params, params)
+                else:
+                    stopping.update_loss(epoch_loss)
+                record["learning_rate"] = rate
+                record["seconds"] = time.perf_counter() - tic
+                history.append(record)
+
+                if callbacks is not None:
+                    context.n_epochs = log.n_iter
+                    if callbacks.on_epoch_end(context) or stop_requested:
+                        stop_requested = True
+
+                if stopping.should_stop:
+                    log.converged = True
+                    if verbose:
+                        what = (
+                            "Validation score"
+                            if best_params is not None
+                            else "Training loss"
+                        )
+                        print(
+                            f"{what} did not improve more than tol={stopping.tol} "
+                            f"for {stopping.n_iter_no_change} consecutive epochs. "
+                            "Stopping."
+                        )
+                    break
+                if stop_requested:
+                    log.stopped_by_callback = True
+                    if verbose:
+                        print(f"A callback stopped training after epoch {epoch}.")
+                    break
+                if incremental:
+                    break
+            else:
+                warnings.warn(
+                    f"Maximum iterations ({max_iter}) reached and the "
+                    "optimization hasn't converged yet. Increase max_iter, or "
+                    "raise the solver's learning rate.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
+        except KeyboardInterrupt:
+            if not np.isfinite(params).all():
+                raise _diverged(solver, "interrupted with non-finite weights") from None
+            log.interrupted = True
             warnings.warn(
-                f"Maximum iterations ({max_iter}) reached and the optimization "
-                "hasn't converged yet. Increase max_iter, or raise the solver's "
-                "learning rate.",
-                ConvergenceWarning,
+                "Training interrupted by user; keeping the weights of the last update.",
+                UserWarning,
                 stacklevel=4,
             )
-    except KeyboardInterrupt:
-        if not np.isfinite(params).all():
-            raise _diverged(solver, "interrupted with non-finite weights") from None
-        log.interrupted = True
-        warnings.warn(
-            "Training interrupted by user; keeping the weights of the last update.",
-            UserWarning,
-            stacklevel=4,
-        )
+        if best_params is not None:
+            params[...] = best_params
+    finally:
+        # Also after an error: callbacks release what they hold (progress bars).
+        if callbacks is not None:
+            callbacks.on_train_end(context)
     return log
