@@ -106,10 +106,12 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         ``n_samples / (n_classes * np.bincount(y))`` (weighted counts when
         ``sample_weight`` is given). Multiplied with ``sample_weight``, as in
         scikit-learn's linear models; the explicit validation set of
-        :meth:`fit` gets the same class weights. Not supported for
-        multilabel targets (a clear error: pass ``sample_weight`` instead),
-        and ``"balanced"`` not in :meth:`partial_fit` (one block does not
-        show the class frequencies; pass a dict).
+        :meth:`fit` gets the same class weights. For multilabel targets
+        only ``"balanced"``: each label is a binary output and a row's weight
+        is the product of its labels' weights (scikit-learn's multi-output
+        convention); a dict is an error. In :meth:`partial_fit`,
+        ``"balanced"`` uses each block's class frequencies: pass a dict
+        computed on the whole data for exact weights.
     callbacks : list of callback objects or None, default=None
         Objects from :mod:`skmomentum.callbacks` (or any object with some of
         the hooks ``on_train_begin``, ``on_epoch_begin``, ``on_batch_end``,
@@ -329,13 +331,6 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
                 "partial_fit does not support early_stopping=True: there is no "
                 "held-out set across calls. Set early_stopping=False."
             )
-        if isinstance(self.class_weight, str):
-            raise ValueError(
-                "class_weight='balanced' is not supported for partial_fit: one "
-                "block does not show the class frequencies. Compute them on the "
-                "whole data (sklearn.utils.class_weight.compute_class_weight) and "
-                "pass class_weight as a dict {label: weight}."
-            )
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, val=(None, None)):
@@ -361,7 +356,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             )
         class_weights = self._class_weights(y, sample_weight, classes)
         if class_weights is not None:
-            cw = _weights_of(class_weights, y).astype(X.dtype)
+            cw = class_weights(y).astype(X.dtype)
             sample_weight = cw if sample_weight is None else sample_weight * cw
         if sample_weight is not None:
             if not sample_weight.sum() > 0:
@@ -573,7 +568,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
                     "classes=np.unique(y_all)."
                 )
             binarizer = LabelBinarizer().fit(y if multilabel else classes)
-        elif incremental or self.warm_start:
+        elif incremental or (self.warm_start and hasattr(self, "_label_binarizer")):
             binarizer = self._label_binarizer
             if classes is not None and not np.array_equal(
                 unique_labels(classes), binarizer.classes_
@@ -669,26 +664,71 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         return X_train, X_val, Y_train, Y_val, y_train, sw_train, sw_val
 
     def _class_weights(self, y, sample_weight, classes):
-        """``{label: weight}`` from ``class_weight``, or None."""
-        if self.class_weight is None:
+        """``weigh(y) -> per-sample weights`` from ``class_weight``, or None.
+
+        ``"balanced"`` counts only rows of positive weight (weighted counts
+        with ``sample_weight``); in ``partial_fit`` those of the block. For a
+        multilabel target each label is a binary output and a row's weight
+        is the product of its labels' balanced weights (scikit-learn's
+        convention for multi-output ``class_weight``).
+        """
+        class_weight = self.class_weight
+        if class_weight is None:
             return None
-        if type_of_target(y).startswith("multilabel"):
-            raise ValueError(
-                "class_weight is not supported for multilabel targets: a row has "
-                "several labels, so no single class weight applies. Pass "
-                "sample_weight instead (e.g. from "
-                "sklearn.utils.class_weight.compute_sample_weight per label)."
-            )
-        if hasattr(self, "classes_") and (self.warm_start or classes is not None):
-            labels = self.classes_
-        elif classes is not None:
-            labels = unique_labels(classes)
+        multilabel = type_of_target(y).startswith("multilabel")
+        keep = slice(None) if sample_weight is None else sample_weight > 0
+        sw = None if sample_weight is None else sample_weight[keep]
+        if multilabel:
+            if isinstance(class_weight, dict):
+                raise ValueError(
+                    "class_weight as a dict is not supported for multilabel "
+                    "targets: a row has several labels, so no single class "
+                    "weight applies. Use class_weight='balanced' (per label, "
+                    "multiplied) or pass sample_weight."
+                )
+            Y = np.asarray(y[keep])
+            table = np.ones((Y.shape[1], 2))
+            for j in range(Y.shape[1]):
+                present = np.unique(Y[:, j])
+                table[j, present] = compute_class_weight(
+                    "balanced", classes=present, y=Y[:, j], sample_weight=sw
+                )
+
+            def weigh(labels):
+                labels = np.asarray(labels).astype(int)
+                return table[np.arange(labels.shape[1]), labels].prod(axis=1)
+
+            return weigh
+
+        if isinstance(class_weight, dict):
+            known = set(unique_labels(y).tolist())
+            if classes is not None:
+                known.update(unique_labels(classes).tolist())
+            if hasattr(self, "classes_"):
+                known.update(self.classes_.tolist())
+            unknown = [k for k in class_weight if k not in known]
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels {unknown} that are not classes of y "
+                    f"({sorted(known)}). Use the labels of y as keys."
+                )
+            weights = dict(class_weight)
         else:
-            labels = unique_labels(y)
-        weights = compute_class_weight(
-            self.class_weight, classes=labels, y=y, sample_weight=sample_weight
-        )
-        return dict(zip(labels, weights))
+            present = unique_labels(y[keep])
+            weights = dict(
+                zip(
+                    present,
+                    compute_class_weight(
+                        "balanced", classes=present, y=y[keep], sample_weight=sw
+                    ),
+                )
+            )
+
+        def weigh(labels):
+            uniques, inverse = np.unique(labels, return_inverse=True)
+            return np.array([weights.get(u, 1.0) for u in uniques])[inverse]
+
+        return weigh
 
     def _validation_set(self, X_val, y_val, dtype, binarizer, class_weights):
         X_val = validate_data(
@@ -714,7 +754,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         Y_val = binarizer.transform(y_val).astype(dtype)
         sw_val = None
         if class_weights is not None:
-            sw_val = _weights_of(class_weights, y_val).astype(dtype)
+            sw_val = class_weights(y_val).astype(dtype)
         return X_val, Y_val, sw_val
 
     def _make_objective(self, X, y, sample_weight=None):
@@ -864,15 +904,6 @@ class _SklearnCallbackBridge:
             reconstruction_attributes=lambda: self.fitted(params),
             **self.task,
         )
-
-
-def _weights_of(class_weights, y):
-    """Per-sample weights: each label's weight from ``{label: weight}``."""
-    labels = np.array(list(class_weights))
-    weights = np.array(list(class_weights.values()), dtype=np.float64)
-    order = np.argsort(labels)
-    labels, weights = labels[order], weights[order]
-    return weights[np.searchsorted(labels, y)]
 
 
 def _validation_metrics(

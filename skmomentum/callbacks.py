@@ -163,6 +163,9 @@ class Callback(ParamsMixin):
     # Parameters passed by reference when the callback is copied (streams).
     _shared_params = ()
 
+    def __init__(self):
+        """A callback without hyperparameters."""
+
     def on_train_begin(self, context):
         """Called once before the first epoch."""
 
