@@ -65,7 +65,9 @@ class LossCurveDisplay:
         What ``validation_curve`` holds: a loss (same axis as the training
         loss) or an accuracy (second axis).
     name : str, default=None
-        Label of the curves in the legend.
+        Label of the curves in the legend: the training curve is labelled
+        ``name``, or ``"name (training)"`` and ``"name (validation)"`` when a
+        validation curve is drawn too.
 
     Attributes
     ----------
@@ -238,14 +240,19 @@ class LossCurveDisplay:
         name = self.name if name is None else name
         ax, figure = _axes(plt, ax)
 
-        kwargs = {"label": "training" if name is None else f"{name} (training)"}
+        draw_validation = validation and val is not None
+        if name is None:
+            label = "training"
+        else:
+            label = f"{name} (training)" if draw_validation else name
+        kwargs = {"label": label}
         kwargs.update(line_kwargs or {})
         (self.line_,) = ax.plot(np.arange(1, loss.size + 1), loss, **kwargs)
         self.lines_ = [self.line_]
         self.validation_line_ = None
         self.score_ax_ = getattr(ax, _SCORE_AX_MARK, None)
 
-        if validation and val is not None:
+        if draw_validation:
             label = "validation" if name is None else f"{name} (validation)"
             vkwargs = {"color": self.line_.get_color(), "label": label}
             if self.validation_kind == "loss":

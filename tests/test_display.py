@@ -67,7 +67,7 @@ def test_loss_curve_from_estimator_attributes(iris):
     np.testing.assert_array_equal(
         display.line_.get_xdata(), np.arange(1, clf.n_iter_ + 1)
     )
-    assert display.line_.get_label() == "Momentum (training)"
+    assert display.line_.get_label() == "Momentum"
     assert display.ax_.get_xlabel() == "epoch"
     assert display.ax_.get_ylabel() == "loss"
     assert display.ax_.get_legend() is not None
@@ -76,9 +76,9 @@ def test_loss_curve_from_estimator_attributes(iris):
 def test_loss_curve_name_and_alias(iris):
     clf = _fit(*iris, solver="adam")
     display = LossCurveDisplay.from_estimator(clf)
-    assert display.line_.get_label() == "Adam (training)"
+    assert display.line_.get_label() == "Adam"
     display = LossCurveDisplay.from_estimator(clf, name="mine")
-    assert display.line_.get_label() == "mine (training)"
+    assert display.line_.get_label() == "mine"
 
 
 def test_loss_curve_several_estimators_share_axes(iris):
@@ -90,18 +90,26 @@ def test_loss_curve_several_estimators_share_axes(iris):
     assert all(d.ax_ is ax for d in displays)
     assert len(ax.get_lines()) == 3
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["gd (training)", "momentum (training)", "adam (training)"]
+    assert legend == ["gd", "momentum", "adam"]
     # Each estimator gets its own colour.
     assert len({d.line_.get_color() for d in displays}) == 3
+
+
+def _without_validation_loss(clf):
+    # Only the accuracy, as scikit-learn's MLPClassifier records it.
+    clf.validation_loss_curve_ = None
+    return clf
 
 
 def test_loss_curve_validation_scores_on_second_axis(iris):
     _, ax = plt.subplots()
     first = LossCurveDisplay.from_estimator(
-        _fit(*iris, early_stopping=True, solver="adam"), ax=ax
+        _without_validation_loss(_fit(*iris, early_stopping=True, solver="adam")),
+        ax=ax,
     )
     second = LossCurveDisplay.from_estimator(
-        _fit(*iris, early_stopping=True, solver="gd"), ax=ax
+        _without_validation_loss(_fit(*iris, early_stopping=True, solver="gd")),
+        ax=ax,
     )
     assert first.score_ax_ is not None
     # The second estimator reuses the twin axis instead of stacking another.
@@ -118,8 +126,13 @@ def test_loss_curve_validation_scores_on_second_axis(iris):
 
 def test_loss_curve_validation_loss_preferred(iris):
     clf = _fit(*iris, early_stopping=True)
-    clf.validation_loss_curve_ = [1.0] * len(clf.loss_curve_)
+    assert clf.validation_scores_ is not None
+    if getattr(clf, "validation_loss_curve_", None) is None:
+        clf.validation_loss_curve_ = [1.0] * len(clf.loss_curve_)
     display = LossCurveDisplay.from_estimator(clf)
+    np.testing.assert_allclose(
+        display.validation_line_.get_ydata(), clf.validation_loss_curve_
+    )
     assert display.score_ax_ is None
     assert display.validation_line_.axes is display.ax_
     assert display.validation_line_.get_linestyle() == "--"
@@ -132,6 +145,7 @@ def test_loss_curve_validation_can_be_hidden(iris):
     assert display.validation_line_ is None
     assert display.score_ax_ is None
     assert len(display.lines_) == 1
+    assert display.line_.get_label() == "Nesterov"
 
 
 def test_loss_curve_pipeline_and_sklearn_mlp(iris):
@@ -142,7 +156,7 @@ def test_loss_curve_pipeline_and_sklearn_mlp(iris):
             StandardScaler(), MLPClassifier((5,), max_iter=5, random_state=0)
         ).fit(X, y)
     display = LossCurveDisplay.from_estimator(pipe)
-    assert display.line_.get_label() == "adam (training)"
+    assert display.line_.get_label() == "adam"
     assert len(display.line_.get_ydata()) == 5
 
 
