@@ -104,6 +104,19 @@ _NONNEGATIVE = Interval(Real, 0, None, closed="left")
 class GradientSolver(Solver):
     """A first-order solver: ``step`` = one gradient + one :meth:`update`."""
 
+    def validate(self):
+        """Check the hyperparameters, a learning-rate schedule's own included.
+
+        Raises
+        ------
+        ValueError
+            If a hyperparameter is out of range.
+        """
+        super().validate()
+        check_schedule = getattr(self.learning_rate, "validate", None)
+        if callable(check_schedule):
+            check_schedule()
+
     def step(self, params, state, objective):
         """Make one update of ``params`` in place.
 

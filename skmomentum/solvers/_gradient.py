@@ -240,7 +240,9 @@ class Nesterov(GradientSolver):
     The tutorial's look-ahead form evaluates the gradient at
     :math:`\tilde w = w - \eta\mu v`; writing the update in terms of the
     look-ahead point :math:`\tilde w` gives the rule above, which is what
-    PyTorch (``nesterov=True``), Keras and scikit-learn implement.
+    PyTorch (``nesterov=True``), Keras and scikit-learn implement. Our
+    iterates are the tutorial's look-ahead points (where it evaluates the
+    gradient); the user guide carries the derivation.
 
     Parameters
     ----------
