@@ -20,7 +20,7 @@ import skmomentum  # noqa: E402
 
 project = "skmomentum"
 author = "The skmomentum developers"
-copyright = "2024, The skmomentum developers"  # noqa: A001
+copyright = "2024, The skmomentum developers"
 version = release = skmomentum.__version__
 
 extensions = [
