@@ -521,7 +521,8 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         self.n_iter_ = log.n_iter
         self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
         self.loss_curve_ = previous["loss_curve"] + log.loss_curve
-        self.loss_ = self.loss_curve_[-1]
+        # NaN if Ctrl-C came before the first epoch finished.
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
         self._no_improvement_count = stopping.no_improvement_count
         self.history_ = history
         self.callbacks_ = callbacks
@@ -600,8 +601,8 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             unknown = np.setdiff1d(unique_labels(y), binarizer.classes_)
             if len(unknown):
                 raise ValueError(
-                    f"y contains classes {list(unknown)} that are not in classes_="
-                    f"{list(binarizer.classes_)}. partial_fit only accepts the "
+                    f"y contains classes {unknown.tolist()} that are not in classes_="
+                    f"{binarizer.classes_.tolist()}. partial_fit only accepts the "
                     "classes given on its first call: pass every class there "
                     "(classes=np.unique(y_all))."
                 )
@@ -747,8 +748,8 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
             if len(unknown):
                 raise ValueError(
-                    f"y_val contains classes {list(unknown)} that are not in the "
-                    f"training labels {list(binarizer.classes_)}. Remove those "
+                    f"y_val contains classes {unknown.tolist()} that are not in the "
+                    f"training labels {binarizer.classes_.tolist()}. Remove those "
                     "rows from the validation set."
                 )
         Y_val = binarizer.transform(y_val).astype(dtype)
