@@ -94,26 +94,35 @@ class BatchIterator:
 
     def __iter__(self):
         n, size = self.n_samples, self.batch_size
-        order = self.rng.permutation(n) if self.shuffle else None
+        X, Y, sw = self.X, self.Y, self.sample_weight
+        if not self.shuffle:
+            for start in range(0, n, size):
+                batch = slice(start, start + size)
+                yield X[batch], Y[batch], None if sw is None else sw[batch]
+            return
+        order = self.rng.permutation(n)
+        if sp.issparse(X):
+            for start in range(0, n, size):
+                idx = order[start : start + size]
+                yield X[idx], Y[idx], None if sw is None else sw[idx]
+            return
+        # mode="clip": the indices are valid, and mode="raise" (the default)
+        # gathers through a temporary buffer when ``out`` is given.
+        take = np.take
+        X_buf, Y_buf = self._X_buf, self._Y_buf
+        sw_buf = None if sw is None else self._sw_buf
+        swb = None
         for start in range(0, n, size):
-            stop = min(start + size, n)
-            if order is None:
-                batch = slice(start, stop)
-                sw = None if self.sample_weight is None else self.sample_weight[batch]
-                yield self.X[batch], self.Y[batch], sw
-                continue
-            idx = order[start:stop]
-            b = stop - start
-            if sp.issparse(self.X):
-                Xb = self.X[idx]
-                Yb = self.Y[idx]
-            else:
-                Xb = np.take(self.X, idx, axis=0, out=self._X_buf[:b])
-                Yb = np.take(self.Y, idx, axis=0, out=self._Y_buf[:b])
-            sw = None
-            if self.sample_weight is not None:
-                sw = self.sample_weight[idx]
-            yield Xb, Yb, sw
+            idx = order[start : start + size]
+            b = len(idx)
+            if b < size:
+                X_buf, Y_buf = X_buf[:b], Y_buf[:b]
+                sw_buf = None if sw is None else sw_buf[:b]
+            Xb = take(X, idx, axis=0, out=X_buf, mode="clip")
+            Yb = take(Y, idx, axis=0, out=Y_buf, mode="clip")
+            if sw is not None:
+                swb = take(sw, idx, out=sw_buf, mode="clip")
+            yield Xb, Yb, swb
 
 
 def _diverged(solver, reason):
