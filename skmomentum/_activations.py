@@ -1,7 +1,9 @@
 """Hidden-layer activations, applied in place, and their derivatives.
 
 Derivatives are written in terms of the activation's *output* ``A`` (what the
-forward pass keeps), multiplying the back-propagated ``delta`` in place.
+forward pass keeps), multiplying the back-propagated ``delta`` in place;
+``scratch`` is an optional buffer shaped like ``A`` so that nothing is
+allocated on the training path.
 """
 
 import numpy as np
@@ -24,23 +26,35 @@ def _relu(Z):
     return np.maximum(Z, 0, out=Z)
 
 
-def _identity_derivative(A, delta):
+def _identity_derivative(A, delta, scratch=None):
     return delta
 
 
-def _logistic_derivative(A, delta):
-    delta *= A
-    delta *= 1 - A
+def _logistic_derivative(A, delta, scratch=None):
+    if scratch is None:
+        scratch = np.empty_like(A)
+    np.subtract(1, A, out=scratch)
+    scratch *= A
+    delta *= scratch
     return delta
 
 
-def _tanh_derivative(A, delta):
-    delta *= 1 - A**2
+def _tanh_derivative(A, delta, scratch=None):
+    if scratch is None:
+        scratch = np.empty_like(A)
+    np.square(A, out=scratch)
+    np.subtract(1, scratch, out=scratch)
+    delta *= scratch
     return delta
 
 
-def _relu_derivative(A, delta):
-    delta[A <= 0] = 0
+def _relu_derivative(A, delta, scratch=None):
+    # A = max(Z, 0) >= 0, so sign(A) is the 0/1 step: two same-dtype ufuncs,
+    # no boolean mask, no fancy indexing.
+    if scratch is None:
+        scratch = np.empty_like(A)
+    np.sign(A, out=scratch)
+    delta *= scratch
     return delta
 
 

@@ -1,9 +1,11 @@
 """Output layer: probabilities, loss and the gradient with respect to logits.
 
 Each function takes the output logits ``Z`` (overwritten), the targets ``Y``
-and per-sample weights ``w`` that sum to one (``1 / n`` without sample
-weights), writes the probabilities into ``P`` and ``dL/dZ`` into ``delta``,
-and returns the weighted loss.
+and per-sample weights ``w`` that sum to one -- an array of shape ``(n,)``,
+or one float for equal weights (``1 / n`` without sample weights) -- writes
+the probabilities into ``P`` and ``dL/dZ`` into ``delta``, and returns the
+weighted loss. ``rows`` is an optional ``(n, 1)`` scratch buffer of ``Z``'s
+dtype; the training loop passes one so that a step allocates nothing.
 
 - ``log_loss``: cross-entropy computed from the logits (log-sum-exp for
   softmax, ``log(1 + exp(z))`` for the sigmoid), so it never takes the log of
@@ -16,42 +18,87 @@ and returns the weighted loss.
 import numpy as np
 from scipy.special import expit
 
+# The reductions as ufunc methods: np.sum / np.max add a Python wrapper per call.
+_sum = np.add.reduce
+_max = np.maximum.reduce
 
-def _probabilities(Z, out_activation, P):
-    """Sigmoid or softmax of ``Z`` into ``P``; returns log of the softmax sum."""
+
+def _column(w):
+    """``w`` shaped to scale the rows of an ``(n, k)`` array."""
+    return w[:, None] if isinstance(w, np.ndarray) else w
+
+
+def _weighted_total(w, values, rows):
+    """``sum_i w_i * sum_j values[i, j]`` (``values`` may be overwritten)."""
+    if not isinstance(w, np.ndarray):
+        return w * float(_sum(values, axis=None))
+    return float(w @ _sum(values, axis=1, out=rows[:, 0]))
+
+
+def _probabilities(Z, out_activation, P, rows=None):
+    """Sigmoid or softmax of ``Z`` into ``P``.
+
+    For softmax, ``Z`` is shifted by its row maximum and ``rows`` receives
+    the log of the row sums of ``exp(Z)``; returns ``rows`` (None for the
+    sigmoid).
+    """
     if out_activation == "logistic":
         expit(Z, out=P)
         return None
-    Z -= Z.max(axis=1, keepdims=True)
+    if rows is None:
+        rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
+    _max(Z, axis=1, keepdims=True, out=rows)
+    np.subtract(Z, rows, out=Z)
     np.exp(Z, out=P)
-    total = P.sum(axis=1, keepdims=True)
-    P /= total
-    return np.log(total)
+    _sum(P, axis=1, keepdims=True, out=rows)
+    np.divide(P, rows, out=P)
+    return np.log(rows, out=rows)
 
 
-def log_loss(Z, Y, w, out_activation, P, delta):
-    log_total = _probabilities(Z, out_activation, P)
+def log_loss(Z, Y, w, out_activation, P, delta, rows=None):
+    if rows is None:
+        rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
     if out_activation == "logistic":
-        per_sample = (np.logaddexp(0, Z) - Y * Z).sum(axis=1)
+        # sum_i w_i sum_j (log(1 + exp(z_ij)) - y_ij z_ij); delta as scratch.
+        np.logaddexp(0, Z, out=delta)
+        if isinstance(w, np.ndarray):
+            np.multiply(Y, Z, out=P)
+            delta -= P
+            loss = _weighted_total(w, delta, rows)
+        else:
+            loss = w * (float(_sum(delta, axis=None)) - float(np.vdot(Y, Z)))
+        expit(Z, out=P)
     else:
-        per_sample = log_total[:, 0] - (Y * Z).sum(axis=1)
+        # sum_i w_i (log sum_j exp(z_ij) - sum_j y_ij z_ij), Z shifted.
+        log_total = _probabilities(Z, out_activation, P, rows)
+        if isinstance(w, np.ndarray):
+            np.multiply(Y, Z, out=delta)
+            loss = float(w @ log_total[:, 0]) - _weighted_total(w, delta, rows)
+        else:
+            loss = w * (float(_sum(log_total, axis=None)) - float(np.vdot(Y, Z)))
     np.subtract(P, Y, out=delta)
-    delta *= w[:, None]
-    return float(per_sample @ w)
+    np.multiply(delta, _column(w), out=delta)
+    return loss
 
 
-def squared_error(Z, Y, w, out_activation, P, delta):
-    _probabilities(Z, out_activation, P)
+def squared_error(Z, Y, w, out_activation, P, delta, rows=None):
+    if rows is None:
+        rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
+    _probabilities(Z, out_activation, P, rows)
     n_outputs = P.shape[1]
     np.subtract(P, Y, out=delta)
-    per_sample = 0.5 * (delta**2).sum(axis=1) / n_outputs
-    delta *= w[:, None] / n_outputs  # dL/dP
+    np.square(delta, out=Z)  # Z is no longer needed
+    loss = 0.5 * _weighted_total(w, Z, rows) / n_outputs
+    delta *= _column(w) / n_outputs  # dL/dP
     if out_activation == "logistic":
-        delta *= P * (1 - P)
+        np.subtract(1, P, out=Z)
+        Z *= P
+        delta *= Z
     else:  # softmax Jacobian: dL/dz = p * (dL/dp - <dL/dp, p>)
-        delta -= (delta * P).sum(axis=1, keepdims=True)
+        np.multiply(delta, P, out=Z)
+        delta -= _sum(Z, axis=1, keepdims=True, out=rows)
         delta *= P
-    return float(per_sample @ w)
+    return loss
 
 
 LOSS_FUNCTIONS = {"log_loss": log_loss, "squared_error": squared_error}

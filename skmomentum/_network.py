@@ -82,6 +82,11 @@ class NetworkObjective:
     activation, delta and gradient buffers are allocated once for the largest
     batch and sliced for smaller ones.
 
+    The hot path allocates nothing: every matrix product and ufunc writes
+    into a preallocated buffer, the per-layer views of a parameter vector are
+    cached while the same array is passed again (the training loop updates
+    one array in place), and so are the buffer slices of each batch size.
+
     Parameters
     ----------
     layer_units : list of int
@@ -98,7 +103,8 @@ class NetworkObjective:
     dtype : numpy dtype
         float32 or float64.
     max_batch_size : int
-        Size of the largest batch ``set_batch`` will receive.
+        Size of the largest batch ``set_batch`` will receive (a larger one
+        grows the buffers).
     """
 
     def __init__(
@@ -117,13 +123,53 @@ class NetworkObjective:
         self.loss_function = LOSS_FUNCTIONS[loss]
         self.alpha = alpha
         self.dtype = np.dtype(dtype)
+        self._hidden = ACTIVATIONS[activation]
+        self._derivative = DERIVATIVES[activation]
         self._grad = np.empty(n_params(layer_units), dtype=dtype)
         self._grad_coefs, self._grad_intercepts = unpack(self._grad, layer_units)
-        self._activations = [
-            np.empty((max_batch_size, units), dtype=dtype) for units in layer_units[1:]
-        ]
+        # The penalty gradient (alpha / weight_sum) * W, zero on intercepts.
+        self._penalty_grad = np.zeros_like(self._grad) if alpha else None
+        self._penalty_coefs = (
+            unpack(self._penalty_grad, layer_units)[0] if alpha else None
+        )
+        self._flat = None  # the parameter array whose views are cached
+        self._allocate(max_batch_size)
+
+    def _allocate(self, max_batch_size):
+        dtype, units = self.dtype, self.layer_units
+        self._capacity = max_batch_size
+        self._activations = [np.empty((max_batch_size, u), dtype) for u in units[1:]]
         self._deltas = [np.empty_like(A) for A in self._activations]
-        self._proba = np.empty((max_batch_size, layer_units[-1]), dtype=dtype)
+        # Scratch for the hidden derivative (a mask) and the loss (row sums).
+        self._scratch = [np.empty_like(A) for A in self._activations[:-1]]
+        self._proba = np.empty((max_batch_size, units[-1]), dtype=dtype)
+        self._rows = np.empty((max_batch_size, 1), dtype=dtype)
+        self._slices = {}
+
+    def _buffers(self, n):
+        """Views of the buffers for a batch of ``n`` rows (cached per ``n``)."""
+        views = self._slices.get(n)
+        if views is None:
+            if n > self._capacity:
+                self._allocate(n)
+            if len(self._slices) > 8:
+                self._slices.clear()
+            views = self._slices[n] = (
+                [A[:n] for A in self._activations],
+                [D[:n] for D in self._deltas],
+                [S[:n] for S in self._scratch],
+                self._proba[:n],
+                self._rows[:n],
+            )
+        return views
+
+    def _views(self, flat):
+        """Per-layer views of ``flat``, cached while ``flat`` is the same array."""
+        if flat is not self._flat:
+            coefs, intercepts = unpack(flat, self.layer_units)
+            self._flat, self._coefs, self._intercepts = flat, coefs, intercepts
+            self._coefs_T = [W.T for W in coefs]
+        return self._coefs, self._intercepts
 
     def set_batch(self, X, Y, sample_weight=None, mean_weight=None):
         """Use rows ``X`` with targets ``Y`` (float, ``(n, n_outputs)``).
@@ -139,32 +185,16 @@ class NetworkObjective:
         n = X.shape[0]
         if sample_weight is None:
             self.weight_sum = float(n)
-            self._w = np.full(n, 1.0 / n, dtype=self.dtype)
+            # Equal weights are one float: the loss functions scale by it.
+            self._w = 1.0 / n
         else:
             if mean_weight is None:
                 mean_weight = float(sample_weight.mean())
             self.weight_sum = n * float(mean_weight)
             self._w = (sample_weight / self.weight_sum).astype(self.dtype, copy=False)
         self._X, self._Y, self._n = X, Y, n
+        self._sparse = sp.issparse(X)
         return self
-
-    def _forward(self, flat):
-        coefs, intercepts = unpack(flat, self.layer_units)
-        hidden = ACTIVATIONS[self.activation]
-        A = self._X
-        last = len(coefs) - 1
-        for i, (W, b) in enumerate(zip(coefs, intercepts)):
-            Z = _matmul(A, W, out=self._activations[i][: self._n])
-            Z += b
-            if i < last:
-                A = hidden(Z)
-        return coefs, Z
-
-    def _penalty(self, coefs):
-        if self.alpha == 0:
-            return 0.0
-        squares = sum(float(np.dot(W.ravel(), W.ravel())) for W in coefs)
-        return 0.5 * self.alpha * squares / self.weight_sum
 
     def loss(self, flat):
         """Penalised weighted mean loss of the current batch at ``flat``."""
@@ -172,28 +202,48 @@ class NetworkObjective:
 
     def loss_and_grad(self, flat):
         """Loss and gradient (a reused buffer) of the current batch at ``flat``."""
-        n = self._n
-        coefs, Z = self._forward(flat)
-        last = len(coefs) - 1
-        deltas = [D[:n] for D in self._deltas]
-        loss = self.loss_function(
-            Z, self._Y, self._w, self.out_activation, self._proba[:n], deltas[last]
-        )
-        loss += self._penalty(coefs)
-        derivative = DERIVATIVES[self.activation]
-        for i in range(last, -1, -1):
-            A_prev = self._X if i == 0 else self._activations[i - 1][:n]
-            gW = self._grad_coefs[i]
-            if sp.issparse(A_prev):
-                gW[...] = A_prev.T @ deltas[i]
+        coefs, intercepts = self._views(flat)
+        activations, deltas, scratch, P, rows = self._buffers(self._n)
+        X, last = self._X, len(coefs) - 1
+
+        # Forward pass: Z = A @ W + b, hidden activations in place.
+        A = X
+        for i in range(last + 1):
+            Z = activations[i]
+            if i == 0 and self._sparse:
+                Z[...] = X @ coefs[0]
             else:
-                np.matmul(A_prev.T, deltas[i], out=gW)
-            if self.alpha:
-                gW += (self.alpha / self.weight_sum) * coefs[i]
-            np.sum(deltas[i], axis=0, out=self._grad_intercepts[i])
+                np.matmul(A, coefs[i], out=Z)
+            np.add(Z, intercepts[i], out=Z)
+            if i < last:
+                A = self._hidden(Z)
+        loss = self.loss_function(
+            Z, self._Y, self._w, self.out_activation, P, deltas[last], rows
+        )
+
+        # L2 penalty: (alpha / weight_sum) * W into a buffer that is zero on
+        # the intercepts, so its dot with ``flat`` is twice the penalty.
+        penalty = self._penalty_grad
+        if self.alpha:
+            scale = self.alpha / self.weight_sum
+            for W, out in zip(coefs, self._penalty_coefs):
+                np.multiply(W, scale, out=out)
+            loss += 0.5 * float(np.vdot(flat, penalty))
+
+        # Backward pass: transposed views go to BLAS as flags, not copies.
+        grad_coefs, grad_intercepts = self._grad_coefs, self._grad_intercepts
+        for i in range(last, -1, -1):
+            A_prev = X if i == 0 else activations[i - 1]
+            if i == 0 and self._sparse:
+                grad_coefs[0][...] = A_prev.T @ deltas[0]
+            else:
+                np.matmul(A_prev.T, deltas[i], out=grad_coefs[i])
+            np.add.reduce(deltas[i], axis=0, out=grad_intercepts[i])
             if i > 0:
-                np.matmul(deltas[i], coefs[i].T, out=deltas[i - 1])
-                derivative(A_prev, deltas[i - 1])
+                np.matmul(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                self._derivative(A_prev, deltas[i - 1], scratch[i - 1])
+        if self.alpha:
+            np.add(self._grad, penalty, out=self._grad)
         return loss, self._grad
 
     # Population evaluation for gradient-free solvers (skmomentum.solvers.Genetic).
