@@ -108,7 +108,6 @@ class BatchIterator:
             return
         # mode="clip": the indices are valid, and mode="raise" (the default)
         # gathers through a temporary buffer when ``out`` is given.
-        take = np.take
         X_buf, Y_buf = self._X_buf, self._Y_buf
         sw_buf = None if sw is None else self._sw_buf
         swb = None
@@ -118,10 +117,10 @@ class BatchIterator:
             if b < size:
                 X_buf, Y_buf = X_buf[:b], Y_buf[:b]
                 sw_buf = None if sw is None else sw_buf[:b]
-            Xb = take(X, idx, axis=0, out=X_buf, mode="clip")
-            Yb = take(Y, idx, axis=0, out=Y_buf, mode="clip")
+            Xb = X.take(idx, axis=0, out=X_buf, mode="clip")
+            Yb = Y.take(idx, axis=0, out=Y_buf, mode="clip")
             if sw is not None:
-                swb = take(sw, idx, out=sw_buf, mode="clip")
+                swb = sw.take(idx, out=sw_buf, mode="clip")
             yield Xb, Yb, swb
 
 
