@@ -12,6 +12,7 @@ alias           class
 ``"nesterov"``  :class:`Nesterov`
 ``"rmsprop"``   :class:`RMSprop`
 ``"adam"``      :class:`Adam`
+``"genetic"``   :class:`Genetic`
 ==============  ===================
 """
 
