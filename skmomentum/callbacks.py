@@ -26,6 +26,7 @@ a fit (best epoch, best weights, ...) is read from there.
 """
 
 import copy
+import io
 import math
 import os
 import pickle
@@ -597,6 +598,9 @@ class ProgressBar(Callback):
         if not (self.force or notebook or _isatty(stream)):
             return
         tqdm = _import_tqdm(notebook)
+        # A stream without a usable size (StringIO, a 0x0 pseudo-terminal)
+        # gets a fixed width; a real terminal follows its resizing.
+        width = 0 if notebook else _terminal_width(stream)
         self._bar = tqdm(
             total=context.max_iter,
             file=stream,
@@ -604,7 +608,9 @@ class ProgressBar(Callback):
             unit="epoch",
             leave=self.leave,
             mininterval=self.mininterval,
-            dynamic_ncols=True,
+            ncols=None if width or notebook else 140,
+            nrows=None if width or notebook else 40,  # tqdm hides bars at 0 rows
+            dynamic_ncols=bool(width),
         )
 
     def on_epoch_end(self, context):
@@ -630,6 +636,13 @@ def _isatty(stream):
         return bool(stream.isatty())
     except (AttributeError, ValueError):
         return False
+
+
+def _terminal_width(stream):
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return 0
 
 
 def _in_notebook():
