@@ -1,15 +1,24 @@
-"""Turn the Markdown fragments that benchmarks write into includable rst.
+"""Turn the Markdown fragments other parts of the project write into rst.
 
-``docs/ravine_table.md`` is written by ``benchmarks/ravine.py``: plain
-paragraphs (whose ````literals```` are valid rst already) and one pipe
-table. At ``builder-inited`` this extension writes
-``docs/_generated/ravine_table.inc`` with the table as a ``list-table``, so
-the user guide shows the latest measured numbers without a Markdown parser.
+``docs/ravine_table.md`` (written by ``benchmarks/ravine.py``) and
+``docs/genetic.md`` (the Genetic solver's page) use a small subset of
+Markdown: ``#``/``##`` headings, paragraphs, numbered lists, ```code```,
+``**bold**`` and pipe tables. At ``builder-inited`` this extension converts
+them into ``docs/_generated/*.inc``, which ``user_guide.rst`` and
+``genetic.rst`` include, so the site shows their latest text without a
+Markdown parser as a dependency.
 """
 
+import re
 from pathlib import Path
 
-FRAGMENTS = {"ravine_table.md": "ravine_table.inc"}
+FRAGMENTS = {"ravine_table.md": "ravine_table.inc", "genetic.md": "genetic.inc"}
+HEADINGS = {"#": "=", "##": "-", "###": "~"}
+_CODE = re.compile(r"(?<!`)`([^`]+)`(?!`)")
+
+
+def _inline(text):
+    return _CODE.sub(r"``\1``", text)
 
 
 def _cells(line):
@@ -17,7 +26,7 @@ def _cells(line):
 
 
 def markdown_to_rst(text):
-    """Convert paragraphs and pipe tables (the subset the fragments use).
+    """Convert the Markdown subset the fragments use into rst.
 
     Parameters
     ----------
@@ -37,7 +46,7 @@ def markdown_to_rst(text):
         rows = [r for r in table if not set(r.replace("|", "").strip()) <= set("-: ")]
         out.append(".. list-table::\n   :header-rows: 1\n")
         for row in rows:
-            cells = _cells(row)
+            cells = [_inline(cell) for cell in _cells(row)]
             out.append(f"   * - {cells[0]}")
             out.extend(f"     - {cell}" for cell in cells[1:])
         out.append("")
@@ -48,7 +57,12 @@ def markdown_to_rst(text):
             table.append(line)
             continue
         flush_table()
-        out.append(line)
+        marks, _, title = line.partition(" ")
+        if marks in HEADINGS and title:
+            title = _inline(title.strip())
+            out.extend([title, HEADINGS[marks] * len(title)])
+            continue
+        out.append(_inline(line))
     flush_table()
     return "\n".join(out) + "\n"
 
@@ -62,7 +76,7 @@ def _convert(app):
         if path.exists():
             rst = markdown_to_rst(path.read_text(encoding="utf-8"))
         else:
-            rst = f"*(Run ``benchmarks/ravine.py --write`` to produce {name}.)*\n"
+            rst = f"*({name} has not been written yet.)*\n"
         out = target_dir / target
         if not out.exists() or out.read_text(encoding="utf-8") != rst:
             out.write_text(rst, encoding="utf-8")
