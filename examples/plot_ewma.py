@@ -31,7 +31,7 @@ t = np.linspace(0, 3 * np.pi, 300)
 signal = np.cos(t)
 noisy = signal + rng.normal(scale=0.3, size=t.size)
 
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.scatter(t, noisy, s=8, color="tab:blue", alpha=0.6, label="noisy sequence")
 ax.plot(
     t, ewma(noisy, beta=0.9), color="tab:orange", lw=2.5, label=r"EWMA, $\beta=0.9$"
@@ -49,7 +49,7 @@ ax.set_title("The EWMA removes most of the noise")
 # follows the noise; a large one is smooth but lags behind the signal (the
 # curve is shifted to the right).
 betas = {0.5: "tab:red", 0.9: "tab:orange", 0.98: "tab:green"}
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.scatter(t, noisy, s=8, color="tab:blue", alpha=0.3)
 for beta, color in betas.items():
     ax.plot(t, ewma(noisy, beta=beta), color=color, lw=2, label=rf"$\beta={beta}$")
@@ -67,7 +67,7 @@ ax.set_title(r"Larger $\beta$: smoother, but late")
 # :math:`1/e` of the newest one after about :math:`1/(1-\beta)` steps -- the
 # "window" of the average.
 k = np.arange(120)
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 for beta, color in betas.items():
     ax.plot(k, beta**k, color=color, label=rf"$\beta^k$, $\beta={beta}$")
     ax.axvline(1 / (1 - beta), color=color, ls=":", lw=1)
@@ -85,7 +85,7 @@ ax.set_title(r"Weights fall below $1/e$ after about $1/(1-\beta)$ steps")
 # :math:`1 - \beta^t` turns :math:`v_t` into a true weighted mean (its
 # weights sum to one), which fixes the start and changes nothing once
 # :math:`\beta^t` is negligible.
-fig, ax = plt.subplots(figsize=(7, 3.5))
+fig, ax = plt.subplots(figsize=(7, 3.5), layout="constrained")
 ax.scatter(t, noisy, s=8, color="tab:blue", alpha=0.3)
 ax.plot(t, ewma(noisy, beta=0.98), color="tab:purple", lw=2, label="without correction")
 ax.plot(

@@ -153,7 +153,7 @@ ax.barh(
     alpha=0.8,
 )
 low = (table["mean_test_score"] - table["std_test_score"]).min()
-ax.set_xlim(max(0.0, low - 0.05), 1.0)
+ax.set_xlim(max(0.0, low - 0.05), 1.01)
 ax.set_xlabel("mean cross-validated accuracy (3 folds)")
 ax.set_title("GridSearchCV over solver objects")
 
