@@ -160,6 +160,7 @@ class NetworkObjective:
                 [S[:n] for S in self._scratch],
                 self._proba[:n],
                 self._rows[:n],
+                np.ones(n, dtype=self.dtype),
             )
         return views
 
@@ -203,8 +204,8 @@ class NetworkObjective:
     def loss_and_grad(self, flat):
         """Loss and gradient (a reused buffer) of the current batch at ``flat``."""
         coefs, intercepts = self._views(flat)
-        activations, deltas, scratch, P, rows = self._buffers(self._n)
-        X, last = self._X, len(coefs) - 1
+        activations, deltas, scratch, P, rows, ones = self._buffers(self._n)
+        X, n, last = self._X, self._n, len(coefs) - 1
 
         # Forward pass: Z = A @ W + b, hidden activations in place.
         A = X
@@ -236,9 +237,12 @@ class NetworkObjective:
             A_prev = X if i == 0 else activations[i - 1]
             if i == 0 and self._sparse:
                 grad_coefs[0][...] = A_prev.T @ deltas[0]
+            elif n == 1:  # an outer product: broadcasting beats a GEMM call
+                np.multiply(A_prev.T, deltas[i], out=grad_coefs[i])
             else:
                 np.matmul(A_prev.T, deltas[i], out=grad_coefs[i])
-            np.add.reduce(deltas[i], axis=0, out=grad_intercepts[i])
+            # Column sums as a matrix-vector product (faster than a reduce).
+            np.matmul(ones, deltas[i], out=grad_intercepts[i])
             if i > 0:
                 np.matmul(deltas[i], self._coefs_T[i], out=deltas[i - 1])
                 self._derivative(A_prev, deltas[i - 1], scratch[i - 1])
