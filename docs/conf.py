@@ -20,7 +20,7 @@ import skmomentum  # noqa: E402
 
 project = "skmomentum"
 author = "The skmomentum developers"
-copyright = "2024, The skmomentum developers"
+copyright = "2026, The skmomentum developers"
 version = release = skmomentum.__version__
 
 extensions = [
@@ -30,9 +30,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
-    "optional_pages",
     "md_fragments",
-    "docstring_fixes",
 ]
 
 templates_path = ["_templates"]

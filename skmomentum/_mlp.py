@@ -137,7 +137,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         ``intercepts_[i]`` has shape ``(n_units[i + 1],)``; views as above.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
     n_iter_ : int
         Epochs run by the last call to ``fit`` (1 after ``partial_fit``).

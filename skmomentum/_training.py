@@ -297,7 +297,8 @@ def run_epochs(
                 warnings.warn(
                     f"Maximum iterations ({max_iter}) reached and the "
                     "optimization hasn't converged yet. Increase max_iter, or "
-                    "raise the solver's learning rate.",
+                    "tune the solver (a larger learning rate; for Genetic a "
+                    "larger population or mutation_scale).",
                     ConvergenceWarning,
                     stacklevel=4,
                 )

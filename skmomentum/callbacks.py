@@ -92,6 +92,25 @@ class TrainingContext:
         Index of the last batch in the epoch (for ``on_batch_end``).
     batch_loss : float
         Loss of the last batch (for ``on_batch_end``).
+
+    Examples
+    --------
+    A callback reads the context in its hooks:
+
+    >>> from sklearn.datasets import load_iris
+    >>> from skmomentum import MLPMomentumClassifier
+    >>> from skmomentum.callbacks import Callback
+    >>> from skmomentum.solvers import Adam
+    >>> class StopBelow(Callback):
+    ...     def on_epoch_end(self, context):
+    ...         return context.record["loss"] < 0.5
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPMomentumClassifier(
+    ...     hidden_layer_sizes=(8,), solver=Adam(learning_rate=0.05),
+    ...     callbacks=[StopBelow()], random_state=0,
+    ... ).fit(X, y)
+    >>> clf.loss_ < 0.5 and clf.n_iter_ < clf.max_iter
+    True
     """
 
     def __init__(

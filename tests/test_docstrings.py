@@ -67,13 +67,7 @@ METHOD_CHECKS = OBJECT_CHECKS - {"EX01", "PR01", "RT01", "SS05"}
 
 # Known gaps, reported to the owners of these modules. The tests are strict
 # xfails: once a docstring is fixed, delete its entry here.
-KNOWN_FAILURES = {
-    "skmomentum.solvers.Solver": {"EX01"},
-    "skmomentum.solvers.GradientSolver": {"EX01"},
-    "skmomentum.solvers.SolverState": {"EX01", "PR01"},
-    "skmomentum.solvers.resolve_solver": {"EX01"},
-    "skmomentum.callbacks.TrainingContext": {"EX01"},
-}
+KNOWN_FAILURES = {}
 
 
 def _public_objects():

@@ -2,18 +2,18 @@
 
 Every solver can be named by an alias string wherever a solver is accepted:
 
-==============  ===================
-alias           class
-==============  ===================
-``"gd"``        :class:`GD`
-``"minibatch"`` :class:`MiniBatchGD`
-``"sgd"``       :class:`SGD`
-``"momentum"``  :class:`Momentum`
-``"nesterov"``  :class:`Nesterov`
-``"rmsprop"``   :class:`RMSprop`
-``"adam"``      :class:`Adam`
-``"genetic"``   :class:`Genetic`
-==============  ===================
+================  ===================
+alias             class
+================  ===================
+``"gd"``          :class:`GD`
+``"minibatch"``   :class:`MiniBatchGD`
+``"sgd"``         :class:`SGD`
+``"momentum"``    :class:`Momentum`
+``"nesterov"``    :class:`Nesterov`
+``"rmsprop"``     :class:`RMSprop`
+``"adam"``        :class:`Adam`
+``"genetic"``     :class:`Genetic`
+================  ===================
 """
 
 from sklearn.base import clone
@@ -51,6 +51,15 @@ def resolve_solver(solver):
     ------
     ValueError
         For an unknown alias or an invalid hyperparameter.
+
+    Examples
+    --------
+    >>> from skmomentum.solvers import Momentum, resolve_solver
+    >>> resolve_solver("adam")
+    Adam()
+    >>> solver = Momentum(momentum=0.5)
+    >>> resolve_solver(solver) is solver
+    False
     """
     if isinstance(solver, str):
         if solver not in SOLVER_ALIASES:

@@ -29,6 +29,12 @@ from ._params import ParamsMixin
 class SolverState:
     """Everything a solver changes while it runs.
 
+    Parameters
+    ----------
+    **buffers : ndarray
+        Per-solver accumulators (velocity, squared-gradient average, ...),
+        each shaped like the flat parameter vector; stored as attributes.
+
     Attributes
     ----------
     t : int
@@ -36,9 +42,14 @@ class SolverState:
     lr_scale : float
         Multiplier applied to the learning rate; callbacks such as
         reduce-on-plateau lower it without touching the solver object.
-    **buffers : ndarray
-        Per-solver accumulators (velocity, squared-gradient average, ...),
-        each shaped like the flat parameter vector.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmomentum.solvers import Momentum
+    >>> state = Momentum().init_state(np.zeros(3))
+    >>> state.t, state.velocity
+    (0, array([0., 0., 0.]))
     """
 
     def __init__(self, **buffers):
@@ -56,7 +67,31 @@ def _is_schedule(value):
 
 
 class Solver(ParamsMixin):
-    """Base class of every solver: validation and the ``step`` protocol."""
+    """Base class of every solver: validation and the ``step`` protocol.
+
+    A subclass stores its hyperparameters in ``__init__`` (unchanged, as
+    scikit-learn estimators do), declares them in ``_parameter_constraints``
+    and implements ``init_state`` and ``step``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmomentum.solvers import Solver, SolverState
+    >>> class RandomSearch(Solver):
+    ...     def __init__(self, scale=0.1):
+    ...         self.scale = scale
+    ...     def init_state(self, params, random_state=None):
+    ...         return SolverState(rng=np.random.RandomState(0))
+    ...     def step(self, params, state, objective):
+    ...         trial = params + self.scale * state.rng.standard_normal(params.shape)
+    ...         loss, trial_loss = objective.loss(params), objective.loss(trial)
+    ...         if trial_loss < loss:
+    ...             params[...] = trial
+    ...         state.t += 1
+    ...         return min(loss, trial_loss)
+    >>> RandomSearch(scale=0.5)
+    RandomSearch(scale=0.5)
+    """
 
     _parameter_constraints: dict = {}
 
@@ -102,7 +137,28 @@ _NONNEGATIVE = Interval(Real, 0, None, closed="left")
 
 
 class GradientSolver(Solver):
-    """A first-order solver: ``step`` = one gradient + one :meth:`update`."""
+    """A first-order solver: ``step`` = one gradient + one :meth:`update`.
+
+    Subclasses implement ``_apply(params, grad, state, eta)``, the update
+    rule itself, in place.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmomentum.solvers import GradientSolver, SolverState
+    >>> class SignGD(GradientSolver):
+    ...     def __init__(self, learning_rate=0.1):
+    ...         self.learning_rate = learning_rate
+    ...     def init_state(self, params, random_state=None):
+    ...         return SolverState()
+    ...     def _apply(self, params, grad, state, eta):
+    ...         params -= eta * np.sign(grad)
+    >>> w = np.array([1.0, -1.0])
+    >>> solver = SignGD()
+    >>> solver.update(w, np.array([3.0, -0.5]), solver.init_state(w))
+    >>> w
+    array([ 0.9, -0.9])
+    """
 
     def validate(self):
         """Check the hyperparameters, a learning-rate schedule's own included.

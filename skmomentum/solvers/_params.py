@@ -22,7 +22,7 @@ class ParamsMixin:
         return sorted(
             name
             for name, p in signature.parameters.items()
-            if name != "self" and p.kind != p.VAR_KEYWORD
+            if name != "self" and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
         )
 
     def get_params(self, deep=True):
