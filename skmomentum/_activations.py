@@ -71,3 +71,33 @@ DERIVATIVES = {
     "tanh": _tanh_derivative,
     "relu": _relu_derivative,
 }
+
+
+# The training path: ``forward(Z, scratch)`` applies the activation in place
+# and may leave in ``scratch`` what ``backward(A, delta, scratch)`` needs.
+# For ReLU that is the 0/1 step of ``Z > 0``: one comparison then two
+# multiplications, several times faster than ``np.maximum`` then ``np.sign``
+# (neither has a SIMD loop here) on batch-sized arrays.
+
+
+def _relu_keep_step(Z, step):
+    np.greater(Z, 0, out=step)
+    return np.multiply(Z, step, out=Z)
+
+
+def _relu_step_derivative(A, delta, step):
+    return np.multiply(delta, step, out=delta)
+
+
+def _forward_only(activation):
+    def forward(Z, scratch):
+        return activation(Z)
+
+    return forward
+
+
+TRAINING = {
+    name: (_forward_only(ACTIVATIONS[name]), DERIVATIVES[name])
+    for name in ("identity", "logistic", "tanh")
+}
+TRAINING["relu"] = (_relu_keep_step, _relu_step_derivative)

@@ -11,7 +11,7 @@ from itertools import pairwise
 import numpy as np
 import scipy.sparse as sp
 
-from ._activations import ACTIVATIONS, DERIVATIVES
+from ._activations import ACTIVATIONS, TRAINING
 from ._losses import LOSS_FUNCTIONS
 
 
@@ -123,8 +123,7 @@ class NetworkObjective:
         self.loss_function = LOSS_FUNCTIONS[loss]
         self.alpha = alpha
         self.dtype = np.dtype(dtype)
-        self._hidden = ACTIVATIONS[activation]
-        self._derivative = DERIVATIVES[activation]
+        self._hidden, self._derivative = TRAINING[activation]
         self._grad = np.empty(n_params(layer_units), dtype=dtype)
         self._grad_coefs, self._grad_intercepts = unpack(self._grad, layer_units)
         # The penalty gradient (alpha / weight_sum) * W, zero on intercepts.
@@ -140,7 +139,7 @@ class NetworkObjective:
         self._capacity = max_batch_size
         self._activations = [np.empty((max_batch_size, u), dtype) for u in units[1:]]
         self._deltas = [np.empty_like(A) for A in self._activations]
-        # Scratch for the hidden derivative (a mask) and the loss (row sums).
+        # Scratch for the hidden derivative (ReLU's step) and the loss (row sums).
         self._scratch = [np.empty_like(A) for A in self._activations[:-1]]
         self._proba = np.empty((max_batch_size, units[-1]), dtype=dtype)
         self._rows = np.empty((max_batch_size, 1), dtype=dtype)
@@ -217,7 +216,7 @@ class NetworkObjective:
                 np.matmul(A, coefs[i], out=Z)
             np.add(Z, intercepts[i], out=Z)
             if i < last:
-                A = self._hidden(Z)
+                A = self._hidden(Z, scratch[i])
         loss = self.loss_function(
             Z, self._Y, self._w, self.out_activation, P, deltas[last], rows
         )
