@@ -20,10 +20,8 @@ from sklearn.utils._param_validation import (
     Options,
     StrOptions,
 )
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import (
     check_classification_targets,
-    type_of_target,
     unique_labels,
 )
 from sklearn.utils.validation import (
@@ -37,8 +35,18 @@ from sklearn.utils.validation import (
 from ._activations import ACTIVATIONS
 from ._losses import LOSS_FUNCTIONS, output_probabilities
 from ._network import NetworkObjective, forward, init_params, pack, unpack
-from ._training import BatchIterator, StoppingRule, run_epochs
-from .callbacks import CallbackList, TrainingContext, fresh_copy
+from ._targets import (
+    check_known_classes,
+    class_weight_function,
+    label_binarizer_for,
+)
+from ._training import BatchIterator, StoppingRule, run_epochs, validation_metrics
+from .callbacks import (
+    CallbackList,
+    SklearnCallbackBridge,
+    TrainingContext,
+    fresh_copy,
+)
 from .solvers import SOLVER_ALIASES, resolve_solver
 
 try:  # scikit-learn >= 1.9: experimental callbacks (set_callbacks)
@@ -334,51 +342,26 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _fit(self, X, y, sample_weight, incremental, classes=None, val=(None, None)):
+        # validate_data sets n_features_in_ (and feature_names_in_) before
+        # training; if the fit fails, put them back so the old model still works.
+        before = {k: v for k, v in vars(self).items() if k in _INPUT_ATTRIBUTES}
+        try:
+            return self._fit_or_raise(X, y, sample_weight, incremental, classes, val)
+        except BaseException:
+            for name in _INPUT_ATTRIBUTES:
+                vars(self).pop(name, None)
+            vars(self).update(before)
+            raise
+
+    def _fit_or_raise(self, X, y, sample_weight, incremental, classes, val):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse=["csr", "csc"],
-            multi_output=True,
-            # A fitted model keeps its dtype; a new one takes float32 or float64.
-            dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
-            reset=not continuing,
+        X, y, Y, sample_weight, binarizer, weigh = self._training_data(
+            X, y, sample_weight, incremental, classes, continuing
         )
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-        class_weights = self._class_weights(y, sample_weight, classes)
-        if class_weights is not None:
-            cw = class_weights(y).astype(X.dtype)
-            sample_weight = cw if sample_weight is None else sample_weight * cw
-        if sample_weight is not None:
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight sums to zero: at least one sample needs a "
-                    "positive weight."
-                )
-            # A zero weight means the row is not there, whatever the batching.
-            keep = sample_weight > 0
-            if not keep.all():
-                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
-        binarizer = self._label_binarizer_for(y, incremental, classes)
-        Y = binarizer.transform(y).astype(X.dtype)
-        n_outputs = Y.shape[1]
-        layer_units = [X.shape[1], *hidden, n_outputs]
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
         out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
-        explicit_val = val[0] is not None
-        if explicit_val:
-            X_val, Y_val, sw_val = self._validation_set(
-                *val, X.dtype, binarizer, class_weights
-            )
-
         rng = (
             self._random_state
             if incremental and hasattr(self, "_random_state")
@@ -391,42 +374,18 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         else:
             params = init_params(layer_units, self.activation, X.dtype, rng)
             state = solver.init_state(params, rng)
+        stopping, previous = self._previous_run(continuing)
 
-        stopping = StoppingRule(self.tol, self.n_iter_no_change)
-        previous = {
-            "loss_curve": [],
-            "validation_scores": None,
-            "validation_losses": None,
-            "history": [],
-        }
-        if continuing:
-            stopping.best_loss = getattr(self, "best_loss_", None) or np.inf
-            stopping.best_validation_score = (
-                getattr(self, "best_validation_score_", None) or -np.inf
-            )
-            stopping.no_improvement_count = getattr(self, "_no_improvement_count", 0)
-            previous["loss_curve"] = list(getattr(self, "loss_curve_", []))
-            if getattr(self, "validation_scores_", None) is not None:
-                previous["validation_scores"] = list(self.validation_scores_)
-            if getattr(self, "validation_loss_curve_", None) is not None:
-                previous["validation_losses"] = list(self.validation_loss_curve_)
-            previous["history"] = [dict(r) for r in getattr(self, "history_", [])]
-
-        X_train, Y_train, y_train, sw_train = X, Y, y, sample_weight
+        train = (X, Y, y, sample_weight)
+        validation = None
+        if val[0] is not None:
+            validation = self._validation_set(*val, X.dtype, binarizer, weigh)
+        elif self.early_stopping:
+            train, validation = self._split(X, Y, y, sample_weight, binarizer, rng)
         validate = best_params = None
-        if self.early_stopping and not explicit_val:
-            X_train, X_val, Y_train, Y_val, y_train, sw_train, sw_val = self._split(
-                X, Y, y, sample_weight, binarizer, rng
-            )
-        if self.early_stopping or explicit_val:
-            validate = _validation_metrics(
-                layer_units,
-                self.activation,
-                out_activation,
-                self.loss,
-                X_val,
-                Y_val,
-                sw_val,
+        if validation is not None:
+            validate = validation_metrics(
+                layer_units, self.activation, out_activation, self.loss, *validation
             )
         if self.early_stopping:
             best_params = (
@@ -435,6 +394,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
                 else params.copy()
             )
 
+        X_train, Y_train, y_train, sw_train = train
         batch_size = solver.resolve_batch_size(X_train.shape[0])
         objective = NetworkObjective(
             layer_units,
@@ -451,26 +411,16 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         max_iter = 1 if incremental else self.max_iter
         callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
         hooks = list(callbacks)
+        bridge = None
         if hasattr(self, "_init_callback_context"):
-            bridge = _SklearnCallbackBridge(
-                self,
-                max_iter,
-                X_train,
-                y_train,
-                sw_train,
-                fitted=lambda params: {
-                    "_label_binarizer": binarizer,
-                    "classes_": binarizer.classes_,
-                    "n_outputs_": n_outputs,
-                    "n_layers_": len(layer_units),
-                    "out_activation_": out_activation,
-                    **dict(
-                        zip(
-                            ("coefs_", "intercepts_"),
-                            unpack(params.copy(), layer_units),
-                        )
-                    ),
-                },
+
+            def fitted_attributes(params):
+                return _fitted_attributes(
+                    binarizer, layer_units, out_activation, params.copy()
+                )
+
+            bridge = SklearnCallbackBridge(
+                self, max_iter, X_train, y_train, sw_train, fitted_attributes
             )
             if getattr(self, "_skl_callbacks", None):
                 hooks.append(bridge)
@@ -501,7 +451,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             incremental=incremental,
             verbose=self.verbose,
         )
-        if hasattr(self, "_init_callback_context"):
+        if bridge is not None:
             bridge.end(params)
 
         # Training succeeded: commit everything at once.
@@ -509,12 +459,9 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             self._best_coefs, self._best_intercepts = unpack(
                 best_params.copy(), layer_units
             )
-        self._label_binarizer = binarizer
-        self.classes_ = binarizer.classes_
-        self.n_outputs_ = n_outputs
-        self.n_layers_ = len(layer_units)
-        self.out_activation_ = out_activation
-        self.coefs_, self.intercepts_ = unpack(params, layer_units)
+        vars(self).update(
+            _fitted_attributes(binarizer, layer_units, out_activation, params)
+        )
         self.solver_ = solver
         self.solver_state_ = state
         self._random_state = rng
@@ -546,6 +493,74 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             self.best_loss_ = stopping.best_loss
         return self
 
+    def _training_data(self, X, y, sample_weight, incremental, classes, continuing):
+        """Validated ``X, y``, targets ``Y``, weights and the label binarizer."""
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            # A fitted model keeps its dtype; a new one takes float32 or float64.
+            dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            reset=not continuing,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        known = [] if classes is None else list(unique_labels(classes))
+        known += list(getattr(self, "classes_", []))
+        weigh = class_weight_function(self.class_weight, y, sample_weight, known)
+        if weigh is not None:
+            cw = weigh(y).astype(X.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        if sample_weight is not None:
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight sums to zero: at least one sample needs a "
+                    "positive weight."
+                )
+            # A zero weight means the row is not there, whatever the batching.
+            keep = sample_weight > 0
+            if not keep.all():
+                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        binarizer = label_binarizer_for(
+            y,
+            previous=getattr(self, "_label_binarizer", None),
+            incremental=incremental,
+            warm_start=self.warm_start,
+            classes=classes,
+        )
+        Y = binarizer.transform(y).astype(X.dtype)
+        return X, y, Y, sample_weight, binarizer, weigh
+
+    def _previous_run(self, continuing):
+        """The stopping rule, and the records a continued fit appends to."""
+        stopping = StoppingRule(self.tol, self.n_iter_no_change)
+        previous = {
+            "loss_curve": [],
+            "validation_scores": None,
+            "validation_losses": None,
+            "history": [],
+        }
+        if continuing:
+            stopping.best_loss = getattr(self, "best_loss_", None) or np.inf
+            stopping.best_validation_score = (
+                getattr(self, "best_validation_score_", None) or -np.inf
+            )
+            stopping.no_improvement_count = getattr(self, "_no_improvement_count", 0)
+            previous["loss_curve"] = list(getattr(self, "loss_curve_", []))
+            if getattr(self, "validation_scores_", None) is not None:
+                previous["validation_scores"] = list(self.validation_scores_)
+            if getattr(self, "validation_loss_curve_", None) is not None:
+                previous["validation_losses"] = list(self.validation_loss_curve_)
+            previous["history"] = [dict(r) for r in getattr(self, "history_", [])]
+        return stopping, previous
+
     # ------------------------------------------------------------- helpers
 
     def _hidden_layer_sizes(self):
@@ -558,55 +573,6 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
                 "e.g. hidden_layer_sizes=(100,)."
             )
         return [int(s) for s in sizes]
-
-    def _label_binarizer_for(self, y, incremental, classes):
-        multilabel = type_of_target(y).startswith("multilabel")
-        if incremental and not hasattr(self, "classes_"):
-            if classes is None and not multilabel:
-                raise ValueError(
-                    "classes must be passed on the first call to partial_fit: the "
-                    "list of every class in the whole data set, e.g. "
-                    "classes=np.unique(y_all)."
-                )
-            binarizer = LabelBinarizer().fit(y if multilabel else classes)
-        elif incremental or (self.warm_start and hasattr(self, "_label_binarizer")):
-            binarizer = self._label_binarizer
-            if classes is not None and not np.array_equal(
-                unique_labels(classes), binarizer.classes_
-            ):
-                raise ValueError(
-                    f"classes={classes!r} is not the same as on the first call to "
-                    f"partial_fit, which set classes_={binarizer.classes_}. Pass the "
-                    "same classes on every call, or fit a new estimator."
-                )
-            if self.warm_start and not incremental:
-                seen = unique_labels(y)
-                if set(seen) != set(binarizer.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{binarizer.classes_}, `y` has {seen}. Set warm_start=False "
-                        "to train a new model on these classes."
-                    )
-        else:
-            binarizer = LabelBinarizer().fit(y)
-            if len(binarizer.classes_) < 2 and not multilabel:
-                raise ValueError(
-                    f"y contains only one class ({binarizer.classes_[0]!r}): a "
-                    "classifier needs samples of at least two classes. Check the "
-                    "labels, or use partial_fit with classes=[...] listing all "
-                    "classes."
-                )
-        if not multilabel:
-            unknown = np.setdiff1d(unique_labels(y), binarizer.classes_)
-            if len(unknown):
-                raise ValueError(
-                    f"y contains classes {unknown.tolist()} that are not in classes_="
-                    f"{binarizer.classes_.tolist()}. partial_fit only accepts the "
-                    "classes given on its first call: pass every class there "
-                    "(classes=np.unique(y_all))."
-                )
-        return binarizer
 
     def _packed_params(self, layer_units, dtype, prefix=""):
         coefs = getattr(self, f"{prefix}coefs_" if not prefix else f"{prefix}coefs")
@@ -638,6 +604,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         return state
 
     def _split(self, X, Y, y, sample_weight, binarizer, rng):
+        """``(X, Y, y, w)`` for training and ``(X, Y, w)`` held out."""
         multilabel = binarizer.y_type_.startswith("multilabel")
         # Stratify on the binarized labels, as scikit-learn does.
         stratify = None if multilabel else Y.astype(bool)
@@ -648,90 +615,18 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             test_size=self.validation_fraction,
             stratify=stratify,
         )
-        X_train, X_val, Y_train, Y_val, y_train = parts[:5]
-        sw_train, sw_val = (
-            (parts[6], parts[7])
-            if sample_weight is not None
-            else (
-                None,
-                None,
-            )
-        )
+        if sample_weight is None:
+            parts += [None, None]
+        X_train, X_val, Y_train, Y_val, y_train, _, sw_train, sw_val = parts
         if X_val.shape[0] < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' "
                 "or the size of your dataset."
             )
-        return X_train, X_val, Y_train, Y_val, y_train, sw_train, sw_val
+        return (X_train, Y_train, y_train, sw_train), (X_val, Y_val, sw_val)
 
-    def _class_weights(self, y, sample_weight, classes):
-        """``weigh(y) -> per-sample weights`` from ``class_weight``, or None.
-
-        ``"balanced"`` counts only rows of positive weight (weighted counts
-        with ``sample_weight``); in ``partial_fit`` those of the block. For a
-        multilabel target each label is a binary output and a row's weight
-        is the product of its labels' balanced weights (scikit-learn's
-        convention for multi-output ``class_weight``).
-        """
-        class_weight = self.class_weight
-        if class_weight is None:
-            return None
-        multilabel = type_of_target(y).startswith("multilabel")
-        keep = slice(None) if sample_weight is None else sample_weight > 0
-        sw = None if sample_weight is None else sample_weight[keep]
-        if multilabel:
-            if isinstance(class_weight, dict):
-                raise ValueError(
-                    "class_weight as a dict is not supported for multilabel "
-                    "targets: a row has several labels, so no single class "
-                    "weight applies. Use class_weight='balanced' (per label, "
-                    "multiplied) or pass sample_weight."
-                )
-            Y = np.asarray(y[keep])
-            table = np.ones((Y.shape[1], 2))
-            for j in range(Y.shape[1]):
-                present = np.unique(Y[:, j])
-                table[j, present] = compute_class_weight(
-                    "balanced", classes=present, y=Y[:, j], sample_weight=sw
-                )
-
-            def weigh(labels):
-                labels = np.asarray(labels).astype(int)
-                return table[np.arange(labels.shape[1]), labels].prod(axis=1)
-
-            return weigh
-
-        if isinstance(class_weight, dict):
-            known = set(unique_labels(y).tolist())
-            if classes is not None:
-                known.update(unique_labels(classes).tolist())
-            if hasattr(self, "classes_"):
-                known.update(self.classes_.tolist())
-            unknown = [k for k in class_weight if k not in known]
-            if unknown:
-                raise ValueError(
-                    f"class_weight has labels {unknown} that are not classes of y "
-                    f"({sorted(known)}). Use the labels of y as keys."
-                )
-            weights = dict(class_weight)
-        else:
-            present = unique_labels(y[keep])
-            weights = dict(
-                zip(
-                    present,
-                    compute_class_weight(
-                        "balanced", classes=present, y=y[keep], sample_weight=sw
-                    ),
-                )
-            )
-
-        def weigh(labels):
-            uniques, inverse = np.unique(labels, return_inverse=True)
-            return np.array([weights.get(u, 1.0) for u in uniques])[inverse]
-
-        return weigh
-
-    def _validation_set(self, X_val, y_val, dtype, binarizer, class_weights):
+    def _validation_set(self, X_val, y_val, dtype, binarizer, weigh):
+        """Validated ``(X_val, Y_val, sample_weight)`` of an explicit set."""
         X_val = validate_data(
             self, X_val, accept_sparse=["csr", "csc"], dtype=dtype, reset=False
         )
@@ -744,18 +639,11 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
                 "give one label per validation sample."
             )
         check_classification_targets(y_val)
-        if not binarizer.y_type_.startswith("multilabel"):
-            unknown = np.setdiff1d(unique_labels(y_val), binarizer.classes_)
-            if len(unknown):
-                raise ValueError(
-                    f"y_val contains classes {unknown.tolist()} that are not in the "
-                    f"training labels {binarizer.classes_.tolist()}. Remove those "
-                    "rows from the validation set."
-                )
+        check_known_classes(
+            y_val, binarizer, "y_val", "Remove those rows from the validation set."
+        )
         Y_val = binarizer.transform(y_val).astype(dtype)
-        sw_val = None
-        if class_weights is not None:
-            sw_val = class_weights(y_val).astype(dtype)
+        sw_val = None if weigh is None else weigh(y_val).astype(dtype)
         return X_val, Y_val, sw_val
 
     def _make_objective(self, X, y, sample_weight=None):
@@ -867,74 +755,18 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
         return tags
 
 
-class _SklearnCallbackBridge:
-    """scikit-learn's experimental callbacks (``set_callbacks``): a fit is
-    the root task and each epoch a sub-task, whose end hook may stop training
-    and gets a ``fitted_estimator`` with the epoch's weights."""
-
-    def __init__(self, estimator, max_iter, X, y, sample_weight, fitted):
-        self.estimator = estimator
-        self.fitted = fitted
-        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
-        self.task = {"X": X, "y": y, "metadata": metadata}
-        self.root = estimator._init_callback_context(max_subtasks=max_iter)
-        self.root.call_on_fit_task_begin(estimator=estimator, **self.task)
-        self._epoch = None
-
-    def on_epoch_begin(self, context):
-        self._epoch = self.root.subcontext(task_name="epoch")
-        self._epoch.call_on_fit_task_begin(estimator=self.estimator, **self.task)
-
-    def on_epoch_end(self, context):
-        epoch, self._epoch = self._epoch, None
-        params = context.params
-        return epoch.call_on_fit_task_end(
-            estimator=self.estimator,
-            reconstruction_attributes=lambda: self.fitted(params),
-            **self.task,
-        )
-
-    def on_train_end(self, context):
-        if self._epoch is not None:  # an epoch that did not finish
-            self._epoch.call_on_fit_task_end(estimator=self.estimator)
-            self._epoch = None
-
-    def end(self, params):
-        self.root.call_on_fit_task_end(
-            estimator=self.estimator,
-            reconstruction_attributes=lambda: self.fitted(params),
-            **self.task,
-        )
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 
 
-def _validation_metrics(
-    layer_units, activation, out_activation, loss, X, Y, sample_weight
-):
-    """``validate(params) -> (loss, accuracy)`` on a held-out set.
-
-    The loss is the network's data term (weighted mean, no L2 penalty); the
-    accuracy is the (weighted) share of rows predicted exactly right.
-    """
-    if out_activation == "softmax":
-        truth = Y.argmax(axis=1)
-    else:
-        truth = Y > 0.5
-    n = X.shape[0]
-    w = (
-        np.full(n, 1.0 / n, dtype=Y.dtype)
-        if sample_weight is None
-        else (sample_weight / sample_weight.sum()).astype(Y.dtype)
-    )
-    loss_function = LOSS_FUNCTIONS[loss]
-    P, delta = np.empty_like(Y), np.empty_like(Y)
-
-    def validate(params):
-        Z = forward(*unpack(params, layer_units), activation, X)
-        if out_activation == "softmax":
-            correct = Z.argmax(axis=1) == truth
-        else:
-            correct = ((Z > 0) == truth).all(axis=1)
-        score = float(np.average(correct, weights=sample_weight))
-        return float(loss_function(Z, Y, w, out_activation, P, delta)), score
-
-    return validate
+def _fitted_attributes(binarizer, layer_units, out_activation, params):
+    """The attributes that describe a network with parameters ``params``."""
+    coefs, intercepts = unpack(params, layer_units)
+    return {
+        "_label_binarizer": binarizer,
+        "classes_": binarizer.classes_,
+        "n_outputs_": layer_units[-1],
+        "n_layers_": len(layer_units),
+        "out_activation_": out_activation,
+        "coefs_": coefs,
+        "intercepts_": intercepts,
+    }

@@ -14,6 +14,9 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._losses import LOSS_FUNCTIONS
+from ._network import forward, unpack
+
 # A loss this many times its value at the start of the run counts as divergence.
 DIVERGENCE_FACTOR = 1e3
 
@@ -318,3 +321,36 @@ def run_epochs(
         if callbacks is not None:
             callbacks.on_train_end(context)
     return log
+
+
+def validation_metrics(
+    layer_units, activation, out_activation, loss, X, Y, sample_weight
+):
+    """``validate(params) -> (loss, accuracy)`` on a held-out set.
+
+    The loss is the network's data term (weighted mean, no L2 penalty); the
+    accuracy is the (weighted) share of rows predicted exactly right.
+    """
+    if out_activation == "softmax":
+        truth = Y.argmax(axis=1)
+    else:
+        truth = Y > 0.5
+    n = X.shape[0]
+    w = (
+        np.full(n, 1.0 / n, dtype=Y.dtype)
+        if sample_weight is None
+        else (sample_weight / sample_weight.sum()).astype(Y.dtype)
+    )
+    loss_function = LOSS_FUNCTIONS[loss]
+    P, delta = np.empty_like(Y), np.empty_like(Y)
+
+    def validate(params):
+        Z = forward(*unpack(params, layer_units), activation, X)
+        if out_activation == "softmax":
+            correct = Z.argmax(axis=1) == truth
+        else:
+            correct = ((Z > 0) == truth).all(axis=1)
+        score = float(np.average(correct, weights=sample_weight))
+        return float(loss_function(Z, Y, w, out_activation, P, delta)), score
+
+    return validate

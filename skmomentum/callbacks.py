@@ -735,3 +735,43 @@ class CallbackList:
     def on_train_end(self, context):
         started, self._started = self._started, []
         return self._call("on_train_end", context, started)
+
+
+class SklearnCallbackBridge:
+    """scikit-learn's experimental callbacks (``set_callbacks``): a fit is
+    the root task and each epoch a sub-task, whose end hook may stop training
+    and gets a ``fitted_estimator`` with the epoch's weights."""
+
+    def __init__(self, estimator, max_iter, X, y, sample_weight, fitted):
+        self.estimator = estimator
+        self.fitted = fitted
+        metadata = None if sample_weight is None else {"sample_weight": sample_weight}
+        self.task = {"X": X, "y": y, "metadata": metadata}
+        self.root = estimator._init_callback_context(max_subtasks=max_iter)
+        self.root.call_on_fit_task_begin(estimator=estimator, **self.task)
+        self._epoch = None
+
+    def on_epoch_begin(self, context):
+        self._epoch = self.root.subcontext(task_name="epoch")
+        self._epoch.call_on_fit_task_begin(estimator=self.estimator, **self.task)
+
+    def on_epoch_end(self, context):
+        epoch, self._epoch = self._epoch, None
+        params = context.params
+        return epoch.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=lambda: self.fitted(params),
+            **self.task,
+        )
+
+    def on_train_end(self, context):
+        if self._epoch is not None:  # an epoch that did not finish
+            self._epoch.call_on_fit_task_end(estimator=self.estimator)
+            self._epoch = None
+
+    def end(self, params):
+        self.root.call_on_fit_task_end(
+            estimator=self.estimator,
+            reconstruction_attributes=lambda: self.fitted(params),
+            **self.task,
+        )

@@ -444,7 +444,9 @@ def test_validation_set_errors():
     clf = MLPMomentumClassifier(hidden_layer_sizes=(4,), max_iter=2)
     with pytest.raises(ValueError, match="given together"):
         clf.fit(X, y, X_val=X_val)
-    with pytest.raises(ValueError, match="not in the training labels"):
+    with pytest.raises(
+        ValueError, match=r"y_val contains classes \[5, 6\] that are not in classes_"
+    ):
         clf.fit(X, y, X_val=X_val, y_val=y_val + 5)
     with pytest.raises(ValueError, match="features"):
         clf.fit(X, y, X_val=X_val[:, :3], y_val=y_val)

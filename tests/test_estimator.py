@@ -313,6 +313,18 @@ def test_failed_refit_keeps_previous_model():
     assert_array_equal(clf.predict(X_iris), before)
 
 
+def test_failed_fit_on_other_features_keeps_input_checks():
+    frame = pd.DataFrame(X_iris, columns=["a", "b", "c", "d"])
+    clf = small().fit(frame, y_iris)
+    before = clf.predict_proba(frame)
+    clf.set_params(solver=GD(1e6))
+    with pytest.raises(ValueError, match="diverged"):
+        clf.fit(frame[["a", "b"]] * 100, y_iris)
+    assert clf.n_features_in_ == 4
+    assert list(clf.feature_names_in_) == ["a", "b", "c", "d"]
+    assert_array_equal(clf.predict_proba(frame), before)
+
+
 @pytest.mark.parametrize(
     "X, message",
     [

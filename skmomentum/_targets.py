@@ -1,0 +1,138 @@
+"""Class labels and class weights: from ``y`` to the network's targets.
+
+Plain functions of the data and of what the estimator already knows (its
+previous ``LabelBinarizer``), so the estimator only passes them along.
+"""
+
+import numpy as np
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import type_of_target, unique_labels
+
+
+def is_multilabel(y):
+    return type_of_target(y).startswith("multilabel")
+
+
+def label_binarizer_for(y, *, previous, incremental, warm_start, classes):
+    """The ``LabelBinarizer`` of this fit: a new one, or ``previous`` checked.
+
+    ``partial_fit`` needs ``classes`` on its first call and accepts the same
+    classes again later; ``warm_start`` needs ``y`` to have the previous
+    classes; a new model needs at least two classes in ``y``.
+    """
+    multilabel = is_multilabel(y)
+    if previous is not None and (incremental or warm_start):
+        binarizer = previous
+        if classes is not None and not np.array_equal(
+            unique_labels(classes), binarizer.classes_
+        ):
+            raise ValueError(
+                f"classes={classes!r} is not the same as on the first call to "
+                f"partial_fit, which set classes_={binarizer.classes_}. Pass the "
+                "same classes on every call, or fit a new estimator."
+            )
+        if warm_start and not incremental:
+            seen = unique_labels(y)
+            if set(seen) != set(binarizer.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes "
+                    f"as in the previous call to fit. Previously got "
+                    f"{binarizer.classes_}, `y` has {seen}. Set warm_start=False "
+                    "to train a new model on these classes."
+                )
+    elif incremental:
+        if classes is None and not multilabel:
+            raise ValueError(
+                "classes must be passed on the first call to partial_fit: the "
+                "list of every class in the whole data set, e.g. "
+                "classes=np.unique(y_all)."
+            )
+        binarizer = LabelBinarizer().fit(y if multilabel else classes)
+    else:
+        binarizer = LabelBinarizer().fit(y)
+        if len(binarizer.classes_) < 2 and not multilabel:
+            raise ValueError(
+                f"y contains only one class ({binarizer.classes_[0]!r}): a "
+                "classifier needs samples of at least two classes. Check the "
+                "labels, or use partial_fit with classes=[...] listing all "
+                "classes."
+            )
+    check_known_classes(
+        y,
+        binarizer,
+        "y",
+        "partial_fit only accepts the classes given on its first call: pass "
+        "every class there (classes=np.unique(y_all)).",
+    )
+    return binarizer
+
+
+def check_known_classes(y, binarizer, name, fix):
+    """Refuse labels of ``y`` that ``binarizer`` does not know."""
+    if binarizer.y_type_.startswith("multilabel"):
+        return
+    unknown = np.setdiff1d(unique_labels(y), binarizer.classes_)
+    if len(unknown):
+        raise ValueError(
+            f"{name} contains classes {unknown.tolist()} that are not in classes_="
+            f"{binarizer.classes_.tolist()}. {fix}"
+        )
+
+
+def class_weight_function(class_weight, y, sample_weight, known_classes):
+    """``weigh(labels) -> per-sample weights`` for ``class_weight``, or None.
+
+    ``"balanced"`` counts only rows of positive weight (weighted counts with
+    ``sample_weight``); in ``partial_fit`` those of the block. For a multilabel
+    target each label is a binary output and a row's weight is the product of
+    its labels' balanced weights (scikit-learn's convention for multi-output
+    ``class_weight``).
+    """
+    if class_weight is None:
+        return None
+    keep = slice(None) if sample_weight is None else sample_weight > 0
+    sw = None if sample_weight is None else sample_weight[keep]
+    if is_multilabel(y):
+        if isinstance(class_weight, dict):
+            raise ValueError(
+                "class_weight as a dict is not supported for multilabel "
+                "targets: a row has several labels, so no single class "
+                "weight applies. Use class_weight='balanced' (per label, "
+                "multiplied) or pass sample_weight."
+            )
+        Y = np.asarray(y[keep])
+        table = np.ones((Y.shape[1], 2))
+        for j in range(Y.shape[1]):
+            present = np.unique(Y[:, j])
+            table[j, present] = compute_class_weight(
+                "balanced", classes=present, y=Y[:, j], sample_weight=sw
+            )
+
+        def weigh_labels(labels):
+            labels = np.asarray(labels).astype(int)
+            return table[np.arange(labels.shape[1]), labels].prod(axis=1)
+
+        return weigh_labels
+
+    if isinstance(class_weight, dict):
+        known = set(unique_labels(y).tolist()) | set(known_classes)
+        unknown = [k for k in class_weight if k not in known]
+        if unknown:
+            raise ValueError(
+                f"class_weight has labels {unknown} that are not classes of y "
+                f"({sorted(known)}). Use the labels of y as keys."
+            )
+        weights = dict(class_weight)
+    else:
+        present = unique_labels(y[keep])
+        balanced = compute_class_weight(
+            "balanced", classes=present, y=y[keep], sample_weight=sw
+        )
+        weights = dict(zip(present, balanced))
+
+    def weigh(labels):
+        uniques, inverse = np.unique(labels, return_inverse=True)
+        return np.array([weights.get(u, 1.0) for u in uniques])[inverse]
+
+    return weigh
