@@ -303,7 +303,7 @@ def run_epochs(
                     "tune the solver (a larger learning rate; for Genetic a "
                     "larger population or mutation_scale).",
                     ConvergenceWarning,
-                    stacklevel=4,
+                    stacklevel=6,
                 )
         except KeyboardInterrupt:
             if not np.isfinite(params).all():
@@ -312,7 +312,7 @@ def run_epochs(
             warnings.warn(
                 "Training interrupted by user; keeping the weights of the last update.",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=6,
             )
         if best_params is not None:
             params[...] = best_params
