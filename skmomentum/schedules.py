@@ -23,7 +23,7 @@ StepDecay(gamma=0.5, learning_rate=0.1, step_size=100)
 import math
 from numbers import Integral, Real
 
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval
 
 from .solvers._params import ParamsMixin
 
@@ -46,29 +46,9 @@ class Schedule(ParamsMixin):
     0.125
     """
 
-    _parameter_constraints: dict = {}
-
     def __init__(self):
         # Lets a subclass without hyperparameters skip writing __init__.
         pass
-
-    def validate(self):
-        """Check the hyperparameters; raise a clear error naming the bad one.
-
-        Called automatically by the first call of the schedule (and again
-        after a hyperparameter changes).
-
-        Raises
-        ------
-        sklearn.utils._param_validation.InvalidParameterError
-            A ``ValueError`` and ``TypeError`` subclass naming the parameter,
-            its allowed range and the value received.
-        """
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            self.get_params(deep=False),
-            caller_name=type(self).__name__,
-        )
 
     def __call__(self, t):
         """The learning rate of update number ``t`` (0 for the first).

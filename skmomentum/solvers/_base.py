@@ -20,7 +20,6 @@ import numpy as np
 from sklearn.utils._param_validation import (
     Interval,
     StrOptions,
-    validate_parameter_constraints,
 )
 
 from ._params import ParamsMixin
@@ -92,23 +91,6 @@ class Solver(ParamsMixin):
     >>> RandomSearch(scale=0.5)
     RandomSearch(scale=0.5)
     """
-
-    _parameter_constraints: dict = {}
-
-    def validate(self):
-        """Check the hyperparameters; raise a clear error naming the bad one.
-
-        Raises
-        ------
-        sklearn.utils._param_validation.InvalidParameterError
-            A ``ValueError`` and ``TypeError`` subclass naming the parameter,
-            its allowed range and the value received.
-        """
-        validate_parameter_constraints(
-            self._parameter_constraints,
-            self.get_params(deep=False),
-            caller_name=type(self).__name__,
-        )
 
     def resolve_batch_size(self, n_samples):
         """Number of samples per update for a training set of ``n_samples``."""

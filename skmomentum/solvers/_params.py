@@ -8,6 +8,8 @@ Solvers and schedules are not estimators, but scikit-learn's ``clone``,
 
 import inspect
 
+from sklearn.utils._param_validation import validate_parameter_constraints
+
 
 class ParamsMixin:
     """Hyperparameter access in scikit-learn's style.
@@ -15,6 +17,23 @@ class ParamsMixin:
     Every ``__init__`` argument is stored unchanged under its own name, so
     ``type(obj)(**obj.get_params(deep=False))`` rebuilds an equal object.
     """
+
+    _parameter_constraints: dict = {}
+
+    def validate(self):
+        """Check the hyperparameters; raise a clear error naming the bad one.
+
+        Raises
+        ------
+        sklearn.utils._param_validation.InvalidParameterError
+            A ``ValueError`` and ``TypeError`` subclass naming the parameter,
+            its allowed range and the value received.
+        """
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
 
     @classmethod
     def _get_param_names(cls):
