@@ -91,7 +91,9 @@ class BatchIterator:
         self.mean_weight = None if sample_weight is None else sample_weight.mean()
         if self.shuffle and not sp.issparse(X):
             self._X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-            self._Y_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+            # Compact (integer or boolean) targets are gathered into float rows.
+            y_dtype = Y.dtype if Y.dtype.kind == "f" else X.dtype
+            self._Y_buf = np.empty((batch_size, Y.shape[1]), dtype=y_dtype)
             if sample_weight is not None:
                 self._sw_buf = np.empty(batch_size, dtype=sample_weight.dtype)
 
@@ -121,7 +123,11 @@ class BatchIterator:
                 X_buf, Y_buf = X_buf[:b], Y_buf[:b]
                 sw_buf = None if sw is None else sw_buf[:b]
             Xb = X.take(idx, axis=0, out=X_buf, mode="clip")
-            Yb = Y.take(idx, axis=0, out=Y_buf, mode="clip")
+            if Y.dtype == Y_buf.dtype:
+                Yb = Y.take(idx, axis=0, out=Y_buf, mode="clip")
+            else:
+                Yb = Y_buf
+                Yb[...] = Y.take(idx, axis=0, mode="clip")
             if sw is not None:
                 swb = sw.take(idx, out=sw_buf, mode="clip")
             yield Xb, Yb, swb
