@@ -172,7 +172,10 @@ class NetworkObjective:
         return self._coefs, self._intercepts
 
     def set_batch(self, X, Y, sample_weight=None, mean_weight=None):
-        """Use rows ``X`` with targets ``Y`` (float, ``(n, n_outputs)``).
+        """Use rows ``X`` with targets ``Y`` (``(n, n_outputs)``).
+
+        ``Y`` of another dtype than the objective's (say uint8 one-hot
+        targets, an eighth of the memory) is converted for the batch.
 
         The loss is ``sum(sample_weight * loss_i) / (n * mean_weight)``, plus
         the penalty over the same denominator. ``mean_weight`` defaults to the
@@ -192,6 +195,8 @@ class NetworkObjective:
                 mean_weight = float(sample_weight.mean())
             self.weight_sum = n * float(mean_weight)
             self._w = (sample_weight / self.weight_sum).astype(self.dtype, copy=False)
+        if Y.dtype != self.dtype:  # compact (e.g. uint8 one-hot) targets
+            Y = Y.astype(self.dtype)
         self._X, self._Y, self._n = X, Y, n
         self._sparse = sp.issparse(X)
         return self
