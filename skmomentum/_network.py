@@ -248,7 +248,10 @@ class NetworkObjective:
             # Column sums as a matrix-vector product (faster than a reduce).
             np.matmul(ones, deltas[i], out=grad_intercepts[i])
             if i > 0:
-                np.matmul(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                if coefs[i].shape[1] == 1:  # one output: an outer product
+                    np.multiply(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                else:
+                    np.matmul(deltas[i], self._coefs_T[i], out=deltas[i - 1])
                 self._derivative(A_prev, deltas[i - 1], scratch[i - 1])
         if self.alpha:
             np.add(self._grad, penalty, out=self._grad)
