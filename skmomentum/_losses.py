@@ -55,11 +55,14 @@ def _probabilities(Z, out_activation, P, rows=None):
         expit(Z, out=P)
         return None
     if rows is None:
-        rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
+        rows = np.empty((Z.shape[0], 1), dtype=P.dtype)
     _max(Z, axis=1, keepdims=True, out=rows)
     np.subtract(Z, rows, out=Z)
     np.exp(Z, out=P)
-    np.matmul(P, _ones(P.shape[1], P.dtype), out=rows)  # row sums
+    # Row sums as a matrix-vector product; np.dot wants one dtype throughout.
+    (np.dot if rows.dtype == P.dtype else np.matmul)(
+        P, _ones(P.shape[1], P.dtype), out=rows
+    )
     np.divide(P, rows, out=P)
     return np.log(rows, out=rows)
 

@@ -47,13 +47,6 @@ def init_params(layer_units, activation, dtype, random_state):
     return flat
 
 
-def _matmul(A, W, out):
-    if sp.issparse(A):
-        out[...] = A @ W
-        return out
-    return np.matmul(A, W, out=out)
-
-
 def pack(coefs, intercepts, dtype):
     """A new flat vector holding ``coefs`` and ``intercepts`` (any arrays)."""
     parts = []
@@ -199,6 +192,7 @@ class NetworkObjective:
             Y = Y.astype(self.dtype)
         self._X, self._Y, self._n = X, Y, n
         self._sparse = sp.issparse(X)
+        self._same_dtype = getattr(X, "dtype", None) == self.dtype
         return self
 
     def loss(self, flat):
@@ -210,6 +204,9 @@ class NetworkObjective:
         coefs, intercepts = self._views(flat)
         activations, deltas, scratch, P, rows, ones = self._buffers(self._n)
         X, n, last = self._X, self._n, len(coefs) - 1
+        # np.dot has less call overhead than np.matmul but needs every
+        # operand in the output's dtype (as it is whenever we are training).
+        mm = np.dot if self._same_dtype and flat.dtype == self.dtype else np.matmul
 
         # Forward pass: Z = A @ W + b, hidden activations in place.
         A = X
@@ -218,7 +215,7 @@ class NetworkObjective:
             if i == 0 and self._sparse:
                 Z[...] = X @ coefs[0]
             else:
-                np.matmul(A, coefs[i], out=Z)
+                mm(A, coefs[i], out=Z)
             np.add(Z, intercepts[i], out=Z)
             if i < last:
                 A = self._hidden(Z, scratch[i])
@@ -244,14 +241,14 @@ class NetworkObjective:
             elif n == 1:  # an outer product: broadcasting beats a GEMM call
                 np.multiply(A_prev.T, deltas[i], out=grad_coefs[i])
             else:
-                np.matmul(A_prev.T, deltas[i], out=grad_coefs[i])
+                mm(A_prev.T, deltas[i], out=grad_coefs[i])
             # Column sums as a matrix-vector product (faster than a reduce).
-            np.matmul(ones, deltas[i], out=grad_intercepts[i])
+            mm(ones, deltas[i], out=grad_intercepts[i])
             if i > 0:
                 if coefs[i].shape[1] == 1:  # one output: an outer product
                     np.multiply(deltas[i], self._coefs_T[i], out=deltas[i - 1])
                 else:
-                    np.matmul(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                    mm(deltas[i], self._coefs_T[i], out=deltas[i - 1])
                 self._derivative(A_prev, deltas[i - 1], scratch[i - 1])
         if self.alpha:
             np.add(self._grad, penalty, out=self._grad)
