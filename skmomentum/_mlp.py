@@ -36,6 +36,7 @@ from ._activations import ACTIVATIONS
 from ._losses import LOSS_FUNCTIONS, output_probabilities
 from ._network import NetworkObjective, forward, init_params, pack, unpack
 from ._targets import (
+    binarized_targets,
     check_known_classes,
     class_weight_function,
     label_binarizer_for,
@@ -535,7 +536,9 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             warm_start=self.warm_start,
             classes=classes,
         )
-        Y = binarizer.transform(y).astype(X.dtype)
+        # uint8 one-hot: an eighth of float64's memory; the batch iterator and
+        # NetworkObjective.set_batch turn each batch into float rows.
+        Y = binarized_targets(binarizer, y, np.uint8)
         return X, y, Y, sample_weight, binarizer, weigh
 
     def _previous_run(self, continuing):

@@ -136,3 +136,33 @@ def class_weight_function(class_weight, y, sample_weight, known_classes):
         return np.array([weights.get(u, 1.0) for u in uniques])[inverse]
 
     return weigh
+
+
+def binarized_targets(binarizer, y, dtype):
+    """``binarizer.transform(y).astype(dtype)`` without the int64 copy.
+
+    ``binarizer`` is a fitted :class:`sklearn.preprocessing.LabelBinarizer`
+    with its default labels (0 and 1). For binary and multiclass ``y`` the
+    float matrix is written directly, so the targets take their final size
+    once instead of twice (an int64 matrix then its copy); ``dtype=np.uint8``
+    gives compact targets that the batch iterator and the objective turn
+    into float rows batch by batch. Anything
+    else (multilabel targets, labels the binarizer does not know) goes
+    through ``transform``.
+    """
+    classes = binarizer.classes_
+    y = np.asarray(y)
+    if binarizer.y_type_ not in ("binary", "multiclass") or y.ndim != 1:
+        return binarizer.transform(y).astype(dtype)
+    if len(classes) == 1:  # the binarizer's one-class case: all zeros
+        return np.zeros((len(y), 1), dtype=dtype)
+    codes = np.searchsorted(classes, y).clip(0, len(classes) - 1)
+    if not np.array_equal(classes[codes], y):  # unknown labels: transform's way
+        return binarizer.transform(y).astype(dtype)
+    if binarizer.y_type_ == "binary":
+        Y = np.zeros((len(y), 1), dtype=dtype)
+        Y[:, 0] = codes == 1
+        return Y
+    Y = np.zeros((len(y), len(classes)), dtype=dtype)
+    Y[np.arange(len(y)), codes] = 1
+    return Y

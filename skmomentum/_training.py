@@ -341,11 +341,12 @@ def validation_metrics(
         truth = Y.argmax(axis=1)
     else:
         truth = Y > 0.5
-    n = X.shape[0]
+    n, dtype = X.shape[0], X.dtype
+    Y = Y.astype(dtype, copy=False)  # training targets may be compact uint8
     w = (
-        np.full(n, 1.0 / n, dtype=Y.dtype)
+        np.full(n, 1.0 / n, dtype=dtype)
         if sample_weight is None
-        else (sample_weight / sample_weight.sum()).astype(Y.dtype)
+        else (sample_weight / sample_weight.sum()).astype(dtype)
     )
     loss_function = LOSS_FUNCTIONS[loss]
     P, delta = np.empty_like(Y), np.empty_like(Y)
