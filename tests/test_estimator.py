@@ -387,6 +387,13 @@ def test_invalid_hyperparameters_are_named(params, message):
         small(**params).fit(X_iris, y_iris)
 
 
+def test_solver_class_instead_of_instance():
+    with pytest.raises(
+        TypeError, match=r"is a class; pass an instance such as Momentum\(\)"
+    ):
+        small(solver=Momentum).fit(X_iris, y_iris)
+
+
 def test_validation_set_too_small():
     X, Y = make_multilabel_classification(n_samples=10, n_classes=3, random_state=0)
     with pytest.raises(ValueError, match="validation set is too small"):

@@ -71,6 +71,11 @@ def resolve_solver(solver):
         resolved = SOLVER_ALIASES[solver]()
     elif isinstance(solver, Solver):
         resolved = clone(solver, safe=False)
+    elif isinstance(solver, type) and issubclass(solver, Solver):
+        raise TypeError(
+            f"solver={solver.__name__} is a class; pass an instance such as "
+            f"{solver.__name__}() (with its hyperparameters) or an alias string."
+        )
     else:
         raise TypeError(
             f"solver must be an alias string or a skmomentum solver object, got "
