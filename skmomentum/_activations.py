@@ -1,9 +1,10 @@
 """Hidden-layer activations, applied in place, and their derivatives.
 
-Derivatives are written in terms of the activation's *output* ``A`` (what the
-forward pass keeps), multiplying the back-propagated ``delta`` in place;
-``scratch`` is an optional buffer shaped like ``A`` so that nothing is
-allocated on the training path.
+``ACTIVATIONS`` serves prediction. ``TRAINING`` pairs a forward and a
+backward function for the training path; derivatives are written in terms of
+the activation's *output* ``A`` (what the forward pass keeps), multiply the
+back-propagated ``delta`` in place and use ``scratch``, a buffer shaped like
+``A``, so that nothing is allocated.
 """
 
 import numpy as np
@@ -26,34 +27,20 @@ def _relu(Z):
     return np.maximum(Z, 0, out=Z)
 
 
-def _identity_derivative(A, delta, scratch=None):
+def _identity_derivative(A, delta, scratch):
     return delta
 
 
-def _logistic_derivative(A, delta, scratch=None):
-    if scratch is None:
-        scratch = np.empty_like(A)
+def _logistic_derivative(A, delta, scratch):
     np.subtract(1, A, out=scratch)
     scratch *= A
     delta *= scratch
     return delta
 
 
-def _tanh_derivative(A, delta, scratch=None):
-    if scratch is None:
-        scratch = np.empty_like(A)
+def _tanh_derivative(A, delta, scratch):
     np.square(A, out=scratch)
     np.subtract(1, scratch, out=scratch)
-    delta *= scratch
-    return delta
-
-
-def _relu_derivative(A, delta, scratch=None):
-    # A = max(Z, 0) >= 0, so sign(A) is the 0/1 step: two same-dtype ufuncs,
-    # no boolean mask, no fancy indexing.
-    if scratch is None:
-        scratch = np.empty_like(A)
-    np.sign(A, out=scratch)
     delta *= scratch
     return delta
 
@@ -64,14 +51,6 @@ ACTIVATIONS = {
     "tanh": _tanh,
     "relu": _relu,
 }
-
-DERIVATIVES = {
-    "identity": _identity_derivative,
-    "logistic": _logistic_derivative,
-    "tanh": _tanh_derivative,
-    "relu": _relu_derivative,
-}
-
 
 # The training path: ``forward(Z, scratch)`` applies the activation in place
 # and may leave in ``scratch`` what ``backward(A, delta, scratch)`` needs.
@@ -97,7 +76,8 @@ def _forward_only(activation):
 
 
 TRAINING = {
-    name: (_forward_only(ACTIVATIONS[name]), DERIVATIVES[name])
-    for name in ("identity", "logistic", "tanh")
+    "identity": (_forward_only(_identity), _identity_derivative),
+    "logistic": (_forward_only(_logistic), _logistic_derivative),
+    "tanh": (_forward_only(_tanh), _tanh_derivative),
+    "relu": (_relu_keep_step, _relu_step_derivative),
 }
-TRAINING["relu"] = (_relu_keep_step, _relu_step_derivative)

@@ -362,7 +362,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             X, y, sample_weight, incremental, classes, continuing
         )
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
-        out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+        out_activation = _out_activation(binarizer)
         rng = (
             self._random_state
             if incremental and hasattr(self, "_random_state")
@@ -390,7 +390,9 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             )
         if self.early_stopping:
             best_params = (
-                self._packed_params(layer_units, X.dtype, "_best_")
+                self._packed_params(
+                    layer_units, X.dtype, self._best_coefs, self._best_intercepts
+                )
                 if continuing and hasattr(self, "_best_coefs")
                 else params.copy()
             )
@@ -577,11 +579,10 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             )
         return [int(s) for s in sizes]
 
-    def _packed_params(self, layer_units, dtype, prefix=""):
-        coefs = getattr(self, f"{prefix}coefs_" if not prefix else f"{prefix}coefs")
-        intercepts = getattr(
-            self, f"{prefix}intercepts_" if not prefix else f"{prefix}intercepts"
-        )
+    def _packed_params(self, layer_units, dtype, coefs=None, intercepts=None):
+        """A flat copy of the fitted weights (or of ``coefs``/``intercepts``)."""
+        if coefs is None:
+            coefs, intercepts = self.coefs_, self.intercepts_
         expected = list(pairwise(layer_units))
         found = [np.shape(W) for W in coefs]
         if found != expected:
@@ -671,7 +672,7 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
             params = init_params(layer_units, self.activation, X.dtype, rng)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        out_activation = "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+        out_activation = _out_activation(binarizer)
         objective = NetworkObjective(
             layer_units,
             self.activation,
@@ -759,6 +760,11 @@ class MLPMomentumClassifier(_CallbackSupport, ClassifierMixin, BaseEstimator):
 
 
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+
+
+def _out_activation(binarizer):
+    """Softmax for one label among several classes, else a sigmoid per output."""
+    return "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
 
 
 def _fitted_attributes(binarizer, layer_units, out_activation, params):

@@ -69,9 +69,6 @@ class EpochLog:
     loss_curve: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
     validation_losses: list = field(default_factory=list)
-    converged: bool = False
-    interrupted: bool = False
-    stopped_by_callback: bool = False
 
 
 class BatchIterator:
@@ -221,7 +218,6 @@ def run_epochs(
                 if callbacks is not None:
                     context.epoch, context.batch = epoch, -1
                     if callbacks.on_epoch_begin(context):
-                        log.stopped_by_callback = True
                         break
                 total_loss = total_weight = 0.0
                 stop_requested = False
@@ -282,7 +278,6 @@ def run_epochs(
                         stop_requested = True
 
                 if stopping.should_stop:
-                    log.converged = True
                     if verbose:
                         what = (
                             "Validation score"
@@ -296,7 +291,6 @@ def run_epochs(
                         )
                     break
                 if stop_requested:
-                    log.stopped_by_callback = True
                     if verbose:
                         print(f"A callback stopped training after epoch {epoch}.")
                     break
@@ -314,7 +308,6 @@ def run_epochs(
         except KeyboardInterrupt:
             if not np.isfinite(params).all():
                 raise _diverged(solver, "interrupted with non-finite weights") from None
-            log.interrupted = True
             warnings.warn(
                 "Training interrupted by user; keeping the weights of the last update.",
                 UserWarning,
