@@ -41,6 +41,8 @@ from skl2onnx.common.shape_calculator import (
 
 import skmomentum
 
+__all__ = ["register"]
+
 _HIDDEN_OPS = {"relu": "Relu", "tanh": "Tanh", "logistic": "Sigmoid", "identity": None}
 _CLASSIFIER_OUTPUT_OPS = {"logistic": "Sigmoid", "softmax": "Softmax"}
 _REGRESSOR_OUTPUT_OPS = {"identity": None, "exp": "Exp"}
@@ -72,10 +74,10 @@ def register():
         (
             "MLPMomentumClassifier",
             _classifier_shapes,
-            convert_classifier,
+            _convert_classifier,
             _CLASSIFIER_OPTIONS,
         ),
-        ("MLPMomentumRegressor", _regressor_shapes, convert_regressor, None),
+        ("MLPMomentumRegressor", _regressor_shapes, _convert_regressor, None),
     ):
         cls = getattr(skmomentum, name, None)
         if cls is None:
@@ -161,7 +163,7 @@ def _regressor_shapes(operator):
     operator.outputs[0].type = tensor_type([N, operator.raw_operator.n_outputs_])
 
 
-def convert_classifier(scope, operator, container):
+def _convert_classifier(scope, operator, container):
     """skl2onnx converter of ``MLPMomentumClassifier``.
 
     Parameters
@@ -207,7 +209,7 @@ def convert_classifier(scope, operator, container):
     container.add_node("Gather", [classes_name, index], labels, axis=0)
 
 
-def convert_regressor(scope, operator, container):
+def _convert_regressor(scope, operator, container):
     """skl2onnx converter of ``MLPMomentumRegressor``.
 
     The output has shape ``(n_samples, n_outputs_)`` (``(n_samples, 1)`` for

@@ -165,7 +165,7 @@ def sklearn_regressor_registered():
         _SklearnMLPRegressor,
         "SkmomentumTestMLPRegressor",
         skmomentum.onnx._regressor_shapes,
-        skmomentum.onnx.convert_regressor,
+        skmomentum.onnx._convert_regressor,
     )
 
 
