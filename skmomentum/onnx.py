@@ -32,12 +32,19 @@ Needs the optional extra ``skmomentum[onnx]`` (skl2onnx, onnx, onnxruntime).
 """
 
 import numpy as np
-from onnx import TensorProto
-from skl2onnx import update_registered_converter
-from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
-from skl2onnx.common.shape_calculator import (
-    calculate_linear_classifier_output_shapes,
-)
+
+try:
+    from onnx import TensorProto
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import DoubleTensorType, FloatTensorType
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+    )
+except ImportError as error:
+    raise ImportError(
+        f"skmomentum.onnx needs skl2onnx and onnx ({error}). Install the optional "
+        'extra: pip install "skmomentum[onnx]" (skl2onnx, onnx, onnxruntime).'
+    ) from error
 
 import skmomentum
 
