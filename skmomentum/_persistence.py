@@ -20,9 +20,11 @@ the loader import or instantiate an arbitrary name. An object of any other
 class (a user's own callback, say) is left as it is: skops then lists its
 type as untrusted, as it should.
 
-Pickle, :func:`copy.deepcopy` and :func:`sklearn.base.clone` go through the
-same two methods; the round trip is exact (object identity included: an
-object referenced twice is encoded once and decoded once).
+Pickle and :func:`copy.deepcopy` go through the same two methods, and their
+round trip is exact (object identity included: an object referenced twice is
+encoded once and decoded once); :func:`sklearn.base.clone` does not (it
+rebuilds from ``get_params``). A pickle written before this encoding existed
+(helper objects inside) still loads: ``decode_state`` passes them through.
 """
 
 import functools
