@@ -5,11 +5,12 @@ with the regressor in ``_base``.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import log_expit, log_softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseMLPMomentum
@@ -18,6 +19,8 @@ from ._targets import (
     binarized_targets,
     check_known_classes,
     class_weight_function,
+    combined_weights,
+    dense_labels,
     label_binarizer_for,
 )
 from ._training import validation_metrics
@@ -256,6 +259,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
                 "X_val and y_val must be given together (the validation data and "
                 "its labels), or both left as None."
             )
+        if sp.issparse(y_val):  # a sparse indicator matrix, like y
+            y_val = y_val.toarray()
         return self._fit(X, y, sample_weight, incremental=False, val=(X_val, y_val))
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -295,24 +300,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
     def _training_data(self, X, y, sample_weight, incremental, classes, continuing):
         """``X, y``, one-hot targets ``Y``, weights and ``(binarizer, weigh)``."""
         if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+            y = column_or_1d(dense_labels(y), warn=True)
         check_classification_targets(y)
-        known = [] if classes is None else list(unique_labels(classes))
-        known += list(getattr(self, "classes_", []))
-        weigh = class_weight_function(self.class_weight, y, sample_weight, known)
-        if weigh is not None:
-            cw = weigh(y).astype(X.dtype)
-            sample_weight = cw if sample_weight is None else sample_weight * cw
-        if sample_weight is not None:
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight sums to zero: at least one sample needs a "
-                    "positive weight."
-                )
-            # A zero weight means the row is not there, whatever the batching.
-            keep = sample_weight > 0
-            if not keep.all():
-                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        # Labels come from every row, zero-weight ones included: a class whose
+        # rows all weigh zero stays in classes_ and predict_proba's columns
+        # (its probability learned from no rows), as in MLPClassifier.
         binarizer = label_binarizer_for(
             y,
             previous=getattr(self, "_label_binarizer", None),
@@ -320,6 +312,22 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             warm_start=self.warm_start,
             classes=classes,
         )
+        # A sparse indicator y trains as its dense version (the binarizer,
+        # fitted on it, still returns sparse predictions as scikit-learn's).
+        y = dense_labels(y)
+        weigh = class_weight_function(
+            self.class_weight, y, sample_weight, binarizer.classes_
+        )
+        sample_weight = combined_weights(
+            sample_weight,
+            None if weigh is None else weigh(y).astype(X.dtype),
+            self.class_weight,
+        )
+        if sample_weight is not None:
+            # A zero weight means the row is not there, whatever the batching.
+            keep = sample_weight > 0
+            if not keep.all():
+                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
         # uint8 one-hot: an eighth of float64's memory; the batch iterator and
         # NetworkObjective.set_batch turn each batch into float rows.
         Y = binarized_targets(binarizer, y, np.uint8)
