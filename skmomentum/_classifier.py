@@ -333,6 +333,29 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         Y = binarized_targets(binarizer, y, np.uint8)
         return X, y, Y, sample_weight, (binarizer, weigh)
 
+    def _output_problem(self, logits, y, targets):
+        """``"It predicts class c for every ... row"``, or None.
+
+        The classifier's end-of-fit check (see ``_diagnostics``): ``logits``
+        are the network's outputs on probed training rows, ``y`` their
+        labels. Predicting one class (one label set, for multilabel targets)
+        for every row is a problem only if the rows hold several.
+        """
+        binarizer = targets[0]
+        proba = output_probabilities(logits, self._out_activation(targets))
+        predicted = dense_labels(binarizer.inverse_transform(proba))
+        if len(np.unique(predicted, axis=0)) > 1 or len(np.unique(y, axis=0)) < 2:
+            return None
+        if predicted.ndim > 1:
+            return (
+                f"it predicts the same labels {predicted[0].tolist()} for every "
+                f"one of the {len(y)} training rows checked"
+            )
+        return (
+            f"it predicts class {predicted[0].tolist()!r} for every one of the "
+            f"{len(y)} training rows checked"
+        )
+
     @staticmethod
     def _out_activation(targets):
         """Softmax for one label among several classes, else a sigmoid per output."""
