@@ -45,10 +45,17 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         Training loss: cross-entropy, or the tutorial's mean squared error on
         the output probabilities (half of it, averaged over outputs, as
         scikit-learn's squared error).
-    solver : str or solver object, default="nesterov"
+    solver : str or solver object, default="adam"
         An alias (``"gd"``, ``"minibatch"``, ``"sgd"``, ``"momentum"``,
-        ``"nesterov"``, ``"rmsprop"``, ``"adam"``) or an object such as
-        ``Momentum(learning_rate=0.05, ewma=True)``. The object is never
+        ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"genetic"``) or an object
+        such as ``Momentum(learning_rate=0.05, ewma=True)``. The default,
+        ``Adam()`` with scikit-learn's ``MLPClassifier`` defaults (learning
+        rate 1e-3, batches of ``min(200, n_samples)``), makes the estimator a
+        drop-in for ``MLPClassifier()``: its per-parameter step sizes are
+        robust to unscaled features, where a fixed learning rate can kill
+        every ReLU unit in the first steps. The tutorial's solvers are one
+        parameter away (``solver="nesterov"``), best with standardised
+        features (a ``StandardScaler`` step). The object is never
         modified: fitting works on a copy, stored as ``solver_``, whose state
         (velocity, step count) is ``solver_state_``. Nested parameters can be
         set and searched as ``solver__learning_rate``.
@@ -192,7 +199,7 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         activation="relu",
         *,
         loss="log_loss",
-        solver="nesterov",
+        solver="adam",
         alpha=1e-4,
         max_iter=200,
         tol=1e-4,

@@ -81,27 +81,37 @@ def _feature_scale(X):
     return float(std.max()) if std.size else 0.0
 
 
-def _advice(X, solver, name):
+def _advice(X, solver, name, dead):
+    """Likely cause and fix; ``dead`` says whether the ReLU units died."""
     scale = _feature_scale(X)
+    rule = "the solver" if solver is None else repr(solver)
+    causes = []
     if scale > 10:
-        cause = (
+        causes.append(
             f"unscaled features (the largest feature standard deviation is "
-            f"{scale:.3g}; a network trains best on features of scale ~1), "
-            "with a learning rate too large for them"
+            f"{scale:.3g}; a network trains best on features of scale ~1)"
         )
+    if dead:
+        causes.append(
+            f"a learning rate too large for {rule} (large first steps push "
+            "every unit's input below zero)"
+        )
+        rate = "use a smaller learning rate"
     else:
-        cause = "a learning rate too large for these data"
+        causes.append(
+            f"a learning rate that does not suit {rule} (too large: the loss "
+            "jumps around; too small, or too few epochs: the network has not "
+            "learnt yet)"
+        )
+        rate = (
+            "use a smaller learning rate if loss_curve_ jumps around, a larger "
+            "one or more epochs (max_iter) if it falls slowly"
+        )
     scaler = "StandardScaler(with_mean=False)" if sp.issparse(X) else "StandardScaler()"
-    adaptive = type(solver).__name__ in ("Adam", "RMSprop")
-    fixes = [
-        f"put a {scaler} step first (make_pipeline({scaler}, {name}(...)))",
-        f"lower the learning rate of {solver!r}"
-        if solver is not None
-        else "lower the learning rate",
-    ]
-    if not adaptive:
+    fixes = [f"put a {scaler} step first (make_pipeline({scaler}, {name}(...)))", rate]
+    if type(solver).__name__ not in ("Adam", "RMSprop"):
         fixes.append("use an adaptive solver such as solver='adam'")
-    return f"Likely cause: {cause}. Fix: {'; or '.join(fixes)}."
+    return f"Likely cause: {' or '.join(causes)}. Fix: {'; or '.join(fixes)}."
 
 
 def diagnose(
@@ -138,14 +148,15 @@ def diagnose(
         What is wrong, the likely cause and the fix; None for a healthy fit.
     """
     logits, active = _probe(coefs, intercepts, activation, X)
-    problems = []
+    problems, dead = [], False
     if check_outputs is not None and (problem := check_outputs(logits)):
         problems.append(problem)
     if activation == "relu" and active:
         n_units = sum(a.size for a in active)
         n_dead = n_units - sum(int(a.sum()) for a in active)
         dead_layer = next((i for i, a in enumerate(active) if not a.any()), None)
-        if n_dead > DEAD_SHARE * n_units or dead_layer is not None:
+        dead = n_dead > DEAD_SHARE * n_units or dead_layer is not None
+        if dead:
             problem = (
                 f"{n_dead} of {n_units} ReLU hidden units ({n_dead / n_units:.0%}) "
                 f"are never active on any of the {X.shape[0]} training rows "
@@ -162,7 +173,7 @@ def diagnose(
         return None
     return (
         f"The fitted network is useless as it stands: {'; '.join(problems)}. "
-        + _advice(X, solver, name)
+        + _advice(X, solver, name, dead)
     )
 
 
