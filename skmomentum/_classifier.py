@@ -260,6 +260,18 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         -------
         self : object
             The fitted classifier.
+
+        Warns
+        -----
+        ConvergenceWarning
+            When the fitted network is useless: it predicts one class for
+            every training row, or more than 90% of its ReLU units are never
+            active on any training row (dead). The message names the likely
+            cause (unscaled features, the learning rate) and the fix. The
+            check is one forward pass over at most 10,000 evenly spaced
+            training rows, once per ``fit``; :meth:`partial_fit` is not
+            checked, as a stream's first blocks are expected to train a
+            poor model.
         """
         if (X_val is None) != (y_val is None):
             raise ValueError(
