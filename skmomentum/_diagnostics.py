@@ -107,8 +107,12 @@ def _advice(X, solver, name, dead):
             "use a smaller learning rate if loss_curve_ jumps around, a larger "
             "one or more epochs (max_iter) if it falls slowly"
         )
-    scaler = "StandardScaler(with_mean=False)" if sp.issparse(X) else "StandardScaler()"
-    fixes = [f"put a {scaler} step first (make_pipeline({scaler}, {name}(...)))", rate]
+    fixes = [rate]
+    if scale > 10:  # features of scale ~1 gain nothing from a scaler
+        scaler = "StandardScaler"
+        scaler += "(with_mean=False)" if sp.issparse(X) else "()"
+        pipeline = f"make_pipeline({scaler}, {name}(...))"
+        fixes.insert(0, f"put a {scaler} step first ({pipeline})")
     if type(solver).__name__ not in ("Adam", "RMSprop"):
         fixes.append("use an adaptive solver such as solver='adam'")
     return f"Likely cause: {' or '.join(causes)}. Fix: {'; or '.join(fixes)}."

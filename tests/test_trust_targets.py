@@ -215,24 +215,23 @@ def _layer(W, b):
 
 
 @pytest.mark.parametrize("sparse", [False, True])
-def test_diagnose_counts_units_never_active_on_any_row(sparse):
-    rng = np.random.default_rng(0)
-    X = np.abs(rng.normal(size=(50, 3)))
+@pytest.mark.parametrize("scale", [1, 100])
+def test_diagnose_counts_units_never_active_on_any_row(sparse, scale):
+    X = scale * np.abs(np.random.default_rng(0).normal(size=(50, 3)))
     X = sp.csr_matrix(X) if sparse else X
-    W1, out = np.ones((3, 20)), np.ones((20, 1))
-    alive = np.zeros(20)
-    coefs = [W1, out]
+    coefs = [np.ones((3, 20)), np.ones((20, 1))]
     for n_dead, warns in [(18, False), (19, True), (20, True)]:
-        b1 = alive.copy()
-        b1[:n_dead] = -1e3  # inputs are < 1e3: these units never fire
+        b1 = np.zeros(20)
+        b1[:n_dead] = -1e5  # far below any input: these units never fire
         intercepts = [b1, np.zeros(1)]
         message = diagnose(coefs, intercepts, "relu", X)
         assert (message is not None) == warns
         if warns:
             assert f"{n_dead} of 20 ReLU hidden units" in message
             assert ("entirely dead" in message) == (n_dead == 20)
+            # A scaler is advised only for features far from scale 1.
             scaler = "StandardScaler(with_mean=False)" if sparse else "StandardScaler()"
-            assert scaler in message
+            assert (scaler in message) == (scale == 100)
         # Dead units are a ReLU notion: tanh units are never "dead".
         assert diagnose(coefs, intercepts, "tanh", X) is None
 
