@@ -88,7 +88,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
         ``n_samples / (n_classes * np.bincount(y))`` (weighted counts when
-        ``sample_weight`` is given). Multiplied with ``sample_weight``, as in
+        ``sample_weight`` is given). Weights must be finite and >= 0, checked
+        before they are combined; a class of weight 0 (or whose rows all
+        have ``sample_weight`` 0) stays in ``classes_`` and in
+        ``predict_proba``'s columns, its probability learnt from no rows, as
+        in ``MLPClassifier``. Multiplied with ``sample_weight``, as in
         scikit-learn's linear models; the explicit validation set of
         :meth:`fit` gets the same class weights. For multilabel targets
         only ``"balanced"``: each label is a binary output and a row's weight
