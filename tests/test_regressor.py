@@ -496,3 +496,14 @@ def test_dask_ml_incremental_equals_a_partial_fit_loop():
     for a, b in zip(inc.estimator_.coefs_, loop.coefs_):
         assert_allclose(a, b, rtol=1e-12)
     assert_allclose(inc.predict(X).compute(), loop.predict(X1), rtol=1e-12)
+
+
+def test_command_line_regression_table(capsys):
+    from skmomentum.__main__ import main
+
+    main(["--task", "regression", "--solvers", "nesterov", "--max-iter", "5"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[1].split() == ["solver", "epochs", "seconds", "R2"]
+    name, epochs, _, r2 = out.splitlines()[2].split()
+    assert (name, epochs) == ("nesterov", "5")
+    assert -1 < float(r2) <= 1
