@@ -22,7 +22,7 @@ from skmomentum._network import init_params, unpack
 from skmomentum._regressor import regression_metrics
 from skmomentum._training import DivergenceError
 from skmomentum.callbacks import EarlyStopping
-from skmomentum.solvers import SGD, Adam, MiniBatchGD, Momentum, Nesterov
+from skmomentum.solvers import SGD, Adam, Genetic, MiniBatchGD, Momentum, Nesterov
 
 ACTIVATIONS = ["relu", "tanh", "logistic", "identity"]
 
@@ -303,6 +303,14 @@ def test_reproduces_mlpregressor_with_shuffling(n_targets, early_stopping):
         "nesterov", n_targets, shuffle=True, early_stopping=early_stopping
     )
     assert_same_run(ours, theirs, X, y, loss_curve=n_targets == 1)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_genetic_solver_fits_without_gradients(loss):
+    X, y = (X1, y1) if loss == "squared_error" else count_data()
+    reg = fit_quietly(small(solver=Genetic(population_size=20), loss=loss), X, y)
+    assert reg.loss_curve_[-1] < 0.7 * reg.loss_curve_[0]
+    assert reg.score(X, y) > 0.1
 
 
 # --------------------------------------------------------------- gradients
