@@ -30,6 +30,7 @@ from sklearn.utils.validation import (
 
 from ._activations import ACTIVATIONS
 from ._network import NetworkObjective, forward, init_params, pack, unpack
+from ._persistence import PersistenceMixin
 from ._training import BatchIterator, StoppingRule, run_epochs
 from .callbacks import (
     CallbackList,
@@ -51,7 +52,7 @@ _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _SPARSE_FORMATS = ["csr", "csc"]
 
 
-class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
+class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
     """Shared machinery of :class:`MLPMomentumClassifier` and
     :class:`MLPMomentumRegressor`; not meant to be used directly.
 

@@ -8,6 +8,7 @@ ORDER = [
     "plot_solver_comparison.py",
     "plot_tabular_pipeline.py",
     "plot_out_of_core.py",
+    "plot_deploy_onnx.py",
 ]
 
 
