@@ -46,7 +46,7 @@ def regression_targets(y, name, loss):
         y = column_or_1d(y, warn=True)
     if loss == "poisson" and (y < 0).any():
         raise ValueError(
-            f"loss='poisson' needs non-negative targets (counts, rates, "
+            "loss='poisson' needs non-negative targets (counts, rates, "
             f"amounts), but {name} has a minimum of {y.min()}. Use "
             "loss='squared_error' for targets that can be negative."
         )
