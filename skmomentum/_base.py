@@ -349,6 +349,17 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
 
     # ------------------------------------------------------------- helpers
 
+    @staticmethod
+    def _drop_zero_weight_rows(X, y, sample_weight):
+        """``X, y, sample_weight`` without the rows of weight zero.
+
+        A zero weight means the row is not there, whatever the batching: kept,
+        it would still fill a batch slot and change every later batch.
+        """
+        if sample_weight is None or (keep := sample_weight > 0).all():
+            return X, y, sample_weight
+        return X[keep], y[keep], sample_weight[keep]
+
     def _hidden_layer_sizes(self):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if np.iterable(sizes) else [sizes]

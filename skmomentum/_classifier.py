@@ -346,11 +346,7 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             None if weigh is None else weigh(y).astype(X.dtype),
             self.class_weight,
         )
-        if sample_weight is not None:
-            # A zero weight means the row is not there, whatever the batching.
-            keep = sample_weight > 0
-            if not keep.all():
-                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        X, y, sample_weight = self._drop_zero_weight_rows(X, y, sample_weight)
         # uint8 one-hot: an eighth of float64's memory; the batch iterator and
         # NetworkObjective.set_batch turn each batch into float rows.
         Y = binarized_targets(binarizer, y, np.uint8)

@@ -17,6 +17,9 @@ from ._network import forward, unpack
 
 # The output activation that goes with each loss, as in MLPRegressor.
 _OUT_ACTIVATIONS = {"squared_error": "identity", "poisson": "exp"}
+# Predictions whose spread is at most this share of the spread of y are taken
+# as one constant: a dead or saturated network repeats one value to rounding.
+_CONSTANT = 1e-6
 
 
 def regression_targets(y, name, loss):
@@ -333,18 +336,38 @@ class MLPMomentumRegressor(RegressorMixin, BaseMLPMomentum):
     def _training_data(self, X, y, sample_weight, incremental, classes, continuing):
         """``X, y``, the float target matrix ``Y``, weights and no target state."""
         y = regression_targets(y, "y", self.loss)
-        if sample_weight is not None:
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight sums to zero: at least one sample needs a "
-                    "positive weight."
-                )
-            # A zero weight means the row is not there, whatever the batching.
-            keep = sample_weight > 0
-            if not keep.all():
-                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        # All-zero weights were refused by _check_sample_weight in the base.
+        X, y, sample_weight = self._drop_zero_weight_rows(X, y, sample_weight)
         Y = y.reshape(y.shape[0], -1).astype(X.dtype, copy=False)
         return X, y, Y, sample_weight, None
+
+    def _output_problem(self, logits, y, targets):
+        """``"It predicts the same value for every ... row"``, or None.
+
+        The regressor's end-of-fit check (see ``_diagnostics``), the analogue
+        of the classifier's one class for every row: ``logits`` are the
+        network's outputs on probed training rows, ``y`` their targets.
+        Predictions that do not vary (to within a millionth of the spread of
+        ``y``) while ``y`` does mean the output ignores the input: every
+        hidden unit is dead or saturated, and only the output intercept, the
+        mean of ``y``, was learnt.
+        """
+        prediction = np.exp(logits) if self.loss == "poisson" else logits
+        Y = y.reshape(y.shape[0], -1)
+        y_spread = np.ptp(Y, axis=0).max()
+        spread = np.ptp(prediction, axis=0).max()
+        # Non-finite predictions compare False: not this problem.
+        if not (y_spread > 0 and spread <= _CONSTANT * y_spread):
+            return None
+        values = np.round(prediction[0], 4).tolist()
+        value = values[0] if len(values) == 1 else values
+        return (
+            f"it predicts the same value {value} for every one of the "
+            f"{len(Y)} training rows checked, while y spans {y_spread:.4g}: "
+            "the output ignores the input, as when every hidden unit is dead "
+            "or saturated (features far from 0 saturate tanh and logistic "
+            "units: centre them with a StandardScaler)"
+        )
 
     def _out_activation(self, targets):
         """Identity for the squared error, exp for the Poisson deviance."""

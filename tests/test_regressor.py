@@ -515,3 +515,88 @@ def test_command_line_regression_table(capsys):
     name, epochs, _, r2 = out.splitlines()[2].split()
     assert (name, epochs) == ("nesterov", "5")
     assert -1 < float(r2) <= 1
+
+
+# ------------------------------------------------------------ diagnosis
+
+
+def diagnoses(estimator, X, y, **params):
+    """Messages of the "useless model" ConvergenceWarnings of one fit."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y, **params)
+    return [
+        str(w.message)
+        for w in caught
+        if issubclass(w.category, ConvergenceWarning) and "useless" in str(w.message)
+    ]
+
+
+@pytest.mark.parametrize(
+    "loss, X, y",
+    [("squared_error", X1, y1), ("squared_error", X3, y3)]
+    + [("poisson", *count_data(n)) for n in (1, 2)],
+)
+def test_healthy_fit_is_not_diagnosed(loss, X, y):
+    reg = small(loss=loss, solver="nesterov", max_iter=100)
+    assert diagnoses(reg, X, y) == []
+    # Better than the mean (R2 > 0.15): counts carry Poisson noise, so their
+    # R2 stays modest (0.2 and 0.39 here; 0.94 and 0.97 for the other data).
+    assert reg.score(X, y) > 0.15
+
+
+def test_constant_prediction_on_uncentred_features_warns_what_and_fix():
+    # Features around 100 saturate every tanh unit (inputs of magnitude ~50),
+    # so the stable fit can only learn the mean of y, although y = x0 - 100.
+    X = np.random.RandomState(0).normal(loc=100, size=(100, 2))
+    y = X[:, 0] - 100
+    reg = small(hidden_layer_sizes=(10,), activation="tanh", solver="gd")
+    [message] = diagnoses(reg, X, y)
+    prediction = reg.predict(X)
+    assert np.ptp(prediction) == 0
+    for part in [
+        f"predicts the same value {round(prediction[0], 4)} for every one of "
+        f"the 100 training rows checked, while y spans {np.ptp(y):.4g}",
+        "StandardScaler",
+    ]:
+        assert part in message
+    scaled = make_pipeline(StandardScaler(), clone(reg))
+    assert diagnoses(scaled, X, y) == []
+    assert scaled.score(X, y) > 0.9
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_network_with_zero_weights_warns_for_every_target(loss):
+    # All-zero weights are a saddle of a tanh network: no weight gets a
+    # gradient, only the output intercepts learn (the mean of each target).
+    # GD keeps no solver state that could move the weights on its own.
+    X, y = count_data(n_targets=2)
+    reg = small(loss=loss, activation="tanh", solver="gd", warm_start=True)
+    fit_quietly(reg, X, y)
+    for W, b in zip(reg.coefs_, reg.intercepts_):
+        W[...] = b[...] = 0
+    [message] = diagnoses(reg, X, y)
+    assert "predicts the same value [" in message
+    assert np.ptp(reg.predict(X), axis=0).max() == 0
+
+
+def test_constant_target_is_not_diagnosed():
+    reg = small(activation="tanh")
+    assert diagnoses(reg, X1, np.full(len(X1), 3.0)) == []
+
+
+def test_zero_weight_rows_train_as_if_absent():
+    # Mini-batches of 16 with shuffling: a kept zero-weight row would fill a
+    # batch slot and change every later batch.
+    w = np.ones(len(X1))
+    w[::7] = 0
+    kept = w > 0
+    params = dict(solver=MiniBatchGD(learning_rate=0.05, batch_size=16))
+    weighted = fit_quietly(small(**params), X1, y1, sample_weight=w)
+    dropped = fit_quietly(small(**params), X1[kept], y1[kept])
+    for a, b in zip(
+        weighted.coefs_ + weighted.intercepts_, dropped.coefs_ + dropped.intercepts_
+    ):
+        assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        small().fit(X1, y1, sample_weight=np.zeros(len(X1)))
