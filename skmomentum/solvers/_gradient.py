@@ -50,9 +50,9 @@ def _load_kernels():
     return _kernels
 
 
-def _kernels_for(params, *arrays):
+def _kernels_for(params, arrays):
     """The kernels module if the fused path applies to these numpy arrays."""
-    if params.size < _KERNEL_MIN_SIZE or params.dtype not in _KERNEL_DTYPES:
+    if params.dtype not in _KERNEL_DTYPES:
         return None
     for a in (params, *arrays):
         if not (
@@ -107,11 +107,14 @@ class _FusedRule(GradientSolver):
         if not isinstance(params, np.ndarray):
             self._generic(params, grad, state, eta)
             return
-        buffers = [getattr(state, name) for name in self._buffers]
-        kernels = _kernels_for(params, grad, *buffers)
-        if kernels is not None:
-            self._kernel(kernels, params, grad, state, eta)
-            return
+        # The size test comes first: small vectors, the overhead-bound case,
+        # pay nothing more for the kernels' existence.
+        if params.size >= _KERNEL_MIN_SIZE:
+            buffers = [grad] + [getattr(state, name) for name in self._buffers]
+            kernels = _kernels_for(params, buffers)
+            if kernels is not None:
+                self._kernel(kernels, params, grad, state, eta)
+                return
         scratch = state.scratch
         if scratch is None:
             scratch = state.scratch = np.empty_like(params)
