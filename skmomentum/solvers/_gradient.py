@@ -31,11 +31,11 @@ _EPS = Interval(Real, 0, None, closed="neither")
 
 # Warm, the fused kernels beat the numpy formulas at every size (Nesterov on
 # 4,810 float64 parameters: 4.6 us vs 17 us; on 2.1M: 5.2 ms vs 18 ms). But
-# the first kernel call in a process costs ~0.9 s (importing numba ~0.45 s,
-# loading the cached machine code ~0.4 s; compiling it the very first time,
-# a few seconds), which a small network never earns back: at 65,536
-# parameters a fused step saves ~0.1-0.4 ms, so the cost is repaid within a
-# few thousand steps, a short fit of such a network.
+# the first kernel call in a process costs ~0.7 s of CPU (importing numba
+# and loading the cached machine code; compiling a kernel the first time on
+# a machine, ~0.2 s more), which a small network never earns back: at
+# 65,536 parameters a fused step saves ~0.1-0.4 ms, so the cost is repaid
+# within a few thousand steps, a short fit of such a network.
 _KERNEL_MIN_SIZE = 1 << 16
 _KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
