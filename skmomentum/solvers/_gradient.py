@@ -93,7 +93,9 @@ class _FusedRule(GradientSolver):
 
     ``_buffers`` names the state's accumulators (created as zeros in the
     parameters' namespace). The numpy path's scratch buffer is created on
-    its first use, so kernel and generic runs never allocate it.
+    its first use, so kernel and generic runs never allocate it, and a state
+    that has one stays on the numpy path: small vectors, the overhead-bound
+    case, then pay one attribute test per step for the other paths.
     """
 
     _buffers = ()
@@ -104,19 +106,17 @@ class _FusedRule(GradientSolver):
 
     def _apply(self, params, grad, state, eta):
         eta = float(eta)
-        if not isinstance(params, np.ndarray):
-            self._generic(params, grad, state, eta)
-            return
-        # The size test comes first: small vectors, the overhead-bound case,
-        # pay nothing more for the kernels' existence.
-        if params.size >= _KERNEL_MIN_SIZE:
-            buffers = [grad] + [getattr(state, name) for name in self._buffers]
-            kernels = _kernels_for(params, buffers)
-            if kernels is not None:
-                self._kernel(kernels, params, grad, state, eta)
-                return
         scratch = state.scratch
         if scratch is None:
+            if not isinstance(params, np.ndarray):
+                self._generic(params, grad, state, eta)
+                return
+            if params.size >= _KERNEL_MIN_SIZE:
+                buffers = [grad] + [getattr(state, name) for name in self._buffers]
+                kernels = _kernels_for(params, buffers)
+                if kernels is not None:
+                    self._kernel(kernels, params, grad, state, eta)
+                    return
             scratch = state.scratch = np.empty_like(params)
         self._numpy(params, grad, state, eta, scratch)
 
