@@ -42,10 +42,12 @@ _KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 @functools.cache
 def _load_kernels():
-    """The kernels module, or None when numba is not installed."""
+    """The kernels module, or None when numba is not installed or unusable."""
     try:
         from . import _kernels
-    except ImportError:
+    # numba raises RuntimeError at import when it finds no writable cache
+    # folder; the numpy path computes the same updates.
+    except (ImportError, RuntimeError):
         return None
     return _kernels
 
