@@ -114,7 +114,7 @@ def test_validation_monitor_without_validation_set_is_a_clear_error():
     clf = MLPMomentumClassifier(callbacks=[EarlyStopping(monitor="val_loss")])
     with pytest.raises(ValueError, match="needs a validation set"):
         clf.fit(X, y)
-    with pytest.raises(ValueError, match="monitor='accuracy'"):
+    with pytest.raises(ValueError, match="'monitor' parameter of EarlyStopping"):
         MLPMomentumClassifier(callbacks=[EarlyStopping(monitor="accuracy")]).fit(X, y)
 
 
