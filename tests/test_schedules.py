@@ -194,7 +194,8 @@ def test_extreme_power_t_gives_a_float_promptly():
     assert steep(1) == pytest.approx(0.1 / 2.0**400, rel=1e-9, abs=0)
     assert steep(10**6) == 0.0
     expected = 1e300 / 1001.0**60 / 1001.0**60
-    assert InverseScaling(1e300, power_t=120)(1000) == pytest.approx(expected, rel=1e-9, abs=0)
+    rate = InverseScaling(1e300, power_t=120)(1000)
+    assert rate == pytest.approx(expected, rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize(
