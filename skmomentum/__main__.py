@@ -13,8 +13,19 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from . import MLPMomentumClassifier
+from . import MLPMomentumClassifier, __version__
 from .solvers import SOLVER_ALIASES
+
+
+def _positive_int(text):
+    """argparse type: an int >= 1 (argparse turns the error into exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv=None):
@@ -23,7 +34,12 @@ def main(argv=None):
         description="Train MLPMomentumClassifier with every solver alias on "
         "scikit-learn's digits and print epochs, seconds and test accuracy.",
     )
-    parser.add_argument("--max-iter", type=int, default=200, help="epochs (200)")
+    parser.add_argument(
+        "--version", action="version", version=f"skmomentum {__version__}"
+    )
+    parser.add_argument(
+        "--max-iter", type=_positive_int, default=200, help="epochs, >= 1 (200)"
+    )
     parser.add_argument(
         "--solvers",
         nargs="+",
