@@ -17,6 +17,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skmomentum import MLPMomentumClassifier
 from skmomentum.callbacks import EarlyStopping
+from skmomentum.solvers import Adam
 
 
 def _data():
@@ -33,7 +34,8 @@ def _data():
 def _mlp():
     return MLPMomentumClassifier(
         hidden_layer_sizes=(8,),
-        max_iter=400,
+        solver=Adam(learning_rate=0.01),
+        max_iter=300,
         random_state=0,
         callbacks=[EarlyStopping(monitor="val_loss", patience=5, min_delta=1e-3)],
     )
