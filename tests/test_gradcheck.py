@@ -177,7 +177,7 @@ def test_check_gradients_on_a_fitted_estimator_leaves_it_unchanged():
     ids=repr,
 )
 def test_check_gradients_rejects_bad_settings(kwargs, name):
-    from skmomentum._mlp import MLPMomentumClassifier
+    from skmomentum import MLPMomentumClassifier
 
     X, y = classification_data("binary")
     clf = MLPMomentumClassifier(hidden_layer_sizes=(3,), random_state=0)
@@ -186,7 +186,7 @@ def test_check_gradients_rejects_bad_settings(kwargs, name):
 
 
 def test_check_gradients_rejects_labels_unknown_to_a_fitted_estimator():
-    from skmomentum._mlp import MLPMomentumClassifier
+    from skmomentum import MLPMomentumClassifier
 
     X, y = classification_data("multiclass")
     clf = MLPMomentumClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
