@@ -187,7 +187,8 @@ class Callback(ParamsMixin):
     ...         return context.record["loss"] < self.threshold
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = MLPMomentumClassifier(
-    ...     hidden_layer_sizes=(8,), callbacks=[StopAtLoss(0.5)], random_state=0
+    ...     hidden_layer_sizes=(8,), solver="nesterov", callbacks=[StopAtLoss(0.5)],
+    ...     random_state=0,
     ... ).fit(X, y)
     >>> clf.loss_ < 0.5 and clf.n_iter_ < 200
     True
@@ -527,7 +528,7 @@ class ModelCheckpoint(Callback):
         their owner only (``mkstemp``'s mode 0600).
     format : {"skops", "pickle"}, default="skops"
         File format. ``"skops"`` (``skops.io``, ``pip install
-        skmomentum[persistence]``) stores plain arrays and scalars and loads
+        skmomentum[skops]``) stores plain arrays and scalars and loads
         without running code; ``"pickle"`` needs no extra package, but
         loading a pickle runs whatever code the file holds, so
         :meth:`load` reads one only with ``allow_pickle=True``.
@@ -756,7 +757,7 @@ def _import_skops():
     except ImportError as exc:
         raise ImportError(
             "ModelCheckpoint saves with skops by default: install it with "
-            "`pip install skmomentum[persistence]` (or `pip install skops`), "
+            "`pip install skmomentum[skops]` (or `pip install skops`), "
             "or pass format='pickle'."
         ) from exc
     return skops.io

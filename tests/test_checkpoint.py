@@ -175,7 +175,7 @@ def test_load_refuses_pickle_unless_allowed(tmp_path):
 def test_without_skops_the_error_names_the_extra(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "skops", None)
     monkeypatch.setitem(sys.modules, "skops.io", None)
-    with pytest.raises(ImportError, match=r"skmomentum\[persistence\]"):
+    with pytest.raises(ImportError, match=r"skmomentum\[skops\]"):
         _clf(_checkpoint(tmp_path / "best.skops")).fit(X, y)
     # format="pickle" needs nothing more.
     _clf(_checkpoint(tmp_path / "best.pkl", format="pickle")).fit(X, y)
