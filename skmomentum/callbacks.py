@@ -517,7 +517,8 @@ class ModelCheckpoint(Callback):
         copy's ``path_`` (``estimator.callbacks_[i].path_``). Without
         ``{fit_id}`` every fit writes the same file and the last write wins
         (write literal braces as ``{{`` and ``}}``). The folder must exist and
-        be writable; this is checked before the first epoch.
+        be writable; this is checked before the first epoch. A path-like
+        object is pickled (and saved with skops) as its string.
 
         Each write goes to a new temporary file created in the same folder
         (``tempfile.mkstemp``: a unique name, never an existing file or
@@ -696,6 +697,14 @@ class ModelCheckpoint(Callback):
                 os.unlink(tmp)
             raise
 
+    def __getstate__(self):
+        # A pathlib.Path is saved as its string: plain data, which skops
+        # loads without trusting pathlib's classes.
+        state = self.__dict__.copy()
+        if isinstance(state.get("path"), os.PathLike):
+            state["path"] = os.fspath(state["path"])
+        return state
+
     @staticmethod
     def load(path, *, allow_pickle=False):
         """Read a checkpoint file written by this callback.
@@ -776,9 +785,11 @@ class ProgressBar(Callback):
         Stream to write to, best given by name: ``"stderr"`` and ``"stdout"``
         (and None, meaning ``"stderr"``) are looked up in :mod:`sys` at fit
         time. A stream object is shared, not copied, when the callback is
-        cloned; ``sys.stderr`` and ``sys.stdout`` themselves are pickled by
-        name (and restored to the loading process' streams), so an estimator
-        holding the callback pickles, deep-copies and ``joblib.dump``-s. Other
+        cloned; ``sys.stderr`` and ``sys.stdout`` themselves are pickled as
+        their names (so the loaded or deep-copied callback has
+        ``file="stderr"``, writing to the loading process' stream), so an
+        estimator holding the callback pickles, deep-copies and
+        ``joblib.dump``-s. Other
         streams are pickled with the callback, so they must be picklable
         (``io.StringIO`` is; an open file is not: pass its name instead).
     force : bool, default=False
@@ -863,26 +874,15 @@ class ProgressBar(Callback):
         self._bar = None  # tqdm objects hold locks: never keep one on a fitted model
 
     def __getstate__(self):
+        # sys.stderr / sys.stdout cannot be pickled: save them by name (plain
+        # data, which skops also loads), resolved again at fit time.
         state = self.__dict__.copy()
         state.pop("_bar", None)
         for name in ("stderr", "stdout"):
             streams = (getattr(sys, name), getattr(sys, f"__{name}__"))
             if any(state.get("file") is stream for stream in streams):
-                state["file"] = _StdStream(name)
+                state["file"] = name
         return state
-
-    def __setstate__(self, state):
-        file = state.get("file")
-        if isinstance(file, _StdStream):
-            state["file"] = getattr(sys, file.name)
-        self.__dict__.update(state)
-
-
-class _StdStream:
-    """Stands for ``sys.<name>`` in a pickle; unpickled back to the stream."""
-
-    def __init__(self, name):
-        self.name = name
 
 
 def _isatty(stream):

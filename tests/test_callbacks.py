@@ -418,14 +418,37 @@ def test_estimator_with_a_progress_bar_pickles_deepcopies_and_dumps(stream, tmp_
     )
 
     def same_stream(restored):
-        # sys.stderr comes back as the stream itself, a name as the name.
-        return restored.callbacks[0].file is file or restored.callbacks[0].file == file
+        # sys.stderr comes back as its name, resolved at fit time.
+        expected = "stderr" if stream == "sys.stderr" else stream
+        return restored.callbacks[0].file == expected
 
     for estimator in (clf, clone(clf).fit(X, y)):
         assert same_stream(pickle.loads(pickle.dumps(estimator)))
         assert same_stream(copy.deepcopy(estimator))
         joblib.dump(estimator, tmp_path / "model.joblib")
         assert same_stream(joblib.load(tmp_path / "model.joblib"))
+
+
+def test_estimator_with_every_callback_saves_with_skops_trusting_nothing(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=3,
+        callbacks=[
+            ProgressBar(file=sys.stderr),
+            EarlyStopping(monitor="loss"),
+            ReduceLROnPlateau(monitor="loss"),
+            ModelCheckpoint(monitor="loss", path=tmp_path / "ckpt-{fit_id}.skops"),
+        ],
+    ).fit(X, y)
+    data = sio.dumps(clf)
+    # Only the estimator's class needs trusting: no callback adds a type.
+    untrusted = sio.get_untrusted_types(data=data)
+    assert untrusted == [f"{type(clf).__module__}.{type(clf).__name__}"]
+    restored = sio.loads(data, trusted=untrusted)
+    assert restored.callbacks[0].file == "stderr"
+    assert_array_equal(restored.predict(X), clf.predict(X))
 
 
 def test_progress_bar_writes_to_a_stream_named_by_string(capsys):
