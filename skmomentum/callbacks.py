@@ -511,7 +511,8 @@ class ModelCheckpoint(Callback):
         If given, each new best is also written there: a dict with
         ``coefs``, ``intercepts``, ``epoch``, ``monitor`` and ``value``;
         read it back with :meth:`load`. ``{fit_id}`` in the path is replaced
-        by a token unique to each ``fit`` (``"ckpt-{fit_id}.skops"``), so the
+        by a token unique to each ``fit`` call (``"ckpt-{fit_id}.skops"``;
+        every ``partial_fit`` call counts as one, too), so the
         folds of ``cross_val_score`` or ``GridSearchCV`` -- serial or
         parallel -- each write their own file; the name used is the fitted
         copy's ``path_`` (``estimator.callbacks_[i].path_``). Without
