@@ -548,8 +548,8 @@ class ModelCheckpoint(Callback):
         ``best_params_``), ready for ``estimator.coefs_``.
     path_ : str or None
         The file this fit writes (``path`` with ``{fit_id}`` filled in).
-    fit_id_ : str
-        The token unique to this fit.
+    fit_id_ : str or None
+        The token unique to this fit (None without ``path``).
 
     Examples
     --------
@@ -592,7 +592,9 @@ class ModelCheckpoint(Callback):
 
     def on_train_begin(self, context):
         _check_monitor(self, context)
-        self.fit_id_ = uuid.uuid4().hex[:16]
+        # Random, hence only drawn when a file needs a name: a fit without a
+        # file stays deterministic down to its callbacks' attributes.
+        self.fit_id_ = None if self.path is None else uuid.uuid4().hex[:16]
         self.path_ = None if self.path is None else self._resolve_path()
         self._plateau = _Plateau(self.monitor, 0.0)
         self._layer_units = context.layer_units
@@ -878,7 +880,8 @@ class ProgressBar(Callback):
         # sys.stderr / sys.stdout cannot be pickled: save them by name (plain
         # data, which skops also loads), resolved again at fit time.
         state = self.__dict__.copy()
-        state.pop("_bar", None)
+        if "_bar" in state:  # a live tqdm bar (mid-fit) holds locks
+            state["_bar"] = None
         for name in ("stderr", "stdout"):
             streams = (getattr(sys, name), getattr(sys, f"__{name}__"))
             if any(state.get("file") is stream for stream in streams):
