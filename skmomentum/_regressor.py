@@ -284,6 +284,12 @@ class MLPMomentumRegressor(RegressorMixin, BaseMLPMomentum):
             recorded every epoch (``history_``, ``validation_loss_curve_``,
             ``validation_scores_``) and can be monitored by callbacks. With
             ``early_stopping=True`` it replaces the held-out split.
+            Inside a ``Pipeline``, route it through the preprocessing
+            steps: ``sklearn.set_config(enable_metadata_routing=True)``,
+            ``Pipeline(steps, transform_input=["X_val"])`` and
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator
+            (the user guide shows it); unrouted, it would reach the network
+            untransformed.
         y_val : array-like of shape (n_val,) or (n_val, n_targets), \
                 default=None
             Targets of ``X_val``.
