@@ -351,6 +351,7 @@ def validation_metrics(
         else:
             correct = ((Z > 0) == truth).all(axis=1)
         score = float(np.average(correct, weights=sample_weight))
-        return float(loss_function(Z, Y, w, out_activation, P, delta)), score
+        loss, _ = loss_function(Z, Y, w, out_activation, P, delta)
+        return float(loss), score
 
     return validate
