@@ -1,0 +1,186 @@
+"""The network maths on other array-API namespaces agrees with numpy's.
+
+Every combination scikit-learn's testing helpers yield is tried (numpy
+through array-api-compat, array-api-strict on its two devices, torch on the
+CPU, and CUDA, MPS or CuPy where present); missing ones are skipped.
+"""
+
+import numpy as np
+import pytest
+import sklearn
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.utils._array_api import (
+    _convert_to_numpy,
+    device,
+    get_namespace,
+    yield_namespace_device_dtype_combinations,
+)
+from sklearn.utils._testing import _array_api_for_tests
+
+from skmomentum._array_api import NUMPY_OPS, ops_for
+from skmomentum._losses import output_probabilities
+from skmomentum._network import (
+    NetworkObjective,
+    forward,
+    init_params,
+    pack,
+    unpack,
+)
+
+COMBINATIONS = list(yield_namespace_device_dtype_combinations())
+OUTPUTS = [
+    ("log_loss", "logistic", 1),
+    ("log_loss", "logistic", 3),
+    ("log_loss", "softmax", 3),
+    ("squared_error", "softmax", 3),
+    ("squared_error", "logistic", 2),
+    ("squared_error", "identity", 2),
+    ("poisson", "exp", 2),
+]
+
+
+@pytest.fixture(autouse=True)
+def _dispatch():
+    with sklearn.config_context(array_api_dispatch=True):
+        yield
+
+
+def namespace(name, device_name, dtype_name):
+    """``(xp, device, dtype, numpy dtype)`` or a skip."""
+    xp, where = _array_api_for_tests(name, device_name, dtype_name)
+    if name == "torch":
+        import torch
+
+        # Tiny matrices: one thread (OpenMP threads on a busy 2-core machine
+        # made each product thousands of times slower).
+        torch.set_num_threads(1)
+    dtype_name = dtype_name or "float64"
+    return xp, where, getattr(xp, dtype_name), np.dtype(dtype_name)
+
+
+def to_numpy(array):
+    return _convert_to_numpy(array, get_namespace(array)[0])
+
+
+def targets(loss, out, rng, n, k):
+    if out == "softmax":
+        return np.eye(k)[rng.randint(0, k, n)]
+    if out == "logistic":
+        return (rng.rand(n, k) > 0.5).astype(float)
+    if loss == "poisson":
+        return rng.poisson(1.5, size=(n, k)).astype(float)
+    return rng.normal(size=(n, k))
+
+
+def tolerance(np_dtype):
+    return 1e-12 if np_dtype == np.float64 else 1e-5
+
+
+def assert_close(actual, expected, rtol):
+    """Elementwise rtol, with an absolute floor at rtol times the largest value
+    (a sum that cancels to ~0 has no relative precision)."""
+    expected = np.asarray(expected)
+    scale = float(np.max(np.abs(expected))) if expected.size else 0.0
+    assert_allclose(to_numpy(actual), expected, rtol=rtol, atol=rtol * scale)
+
+
+@pytest.mark.parametrize(("loss", "out", "k"), OUTPUTS)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+@pytest.mark.parametrize(("name", "device_name", "dtype_name"), COMBINATIONS)
+def test_objective_matches_numpy(
+    name, device_name, dtype_name, activation, loss, out, k
+):
+    xp, where, dtype, np_dtype = namespace(name, device_name, dtype_name)
+    rng = np.random.RandomState(0)
+    units = [5, 7, 4, k]
+    X = rng.normal(size=(20, 5)).astype(np_dtype)
+    Y = targets(loss, out, rng, 20, k).astype(np_dtype)
+    sw = rng.uniform(0.5, 2.0, 20)
+    reference = NetworkObjective(units, activation, out, loss, 1e-2, np_dtype, 20)
+    objective = NetworkObjective(
+        units, activation, out, loss, 1e-2, dtype, 20, xp=xp, device=where
+    )
+    params = init_params(units, activation, np_dtype, np.random.RandomState(1))
+    moved = init_params(
+        units, activation, dtype, np.random.RandomState(1), xp=xp, device=where
+    )
+    assert_array_equal(to_numpy(moved), params)  # same random stream, same rounding
+    rtol = tolerance(np_dtype)
+
+    def on(array):
+        return xp.asarray(array, device=where)
+
+    # A full weighted batch, a smaller unweighted one, one sample (outer products).
+    batches = [(slice(0, 20), sw), (slice(3, 11), None), (slice(5, 6), None)]
+    for rows, weight in batches:
+        reference.set_batch(X[rows], Y[rows], weight)
+        objective.set_batch(
+            on(X[rows]), on(Y[rows]), None if weight is None else on(weight)
+        )
+        expected_loss, expected_grad = reference.loss_and_grad(params)
+        got_loss, got_grad = objective.loss_and_grad(moved)
+        assert isinstance(got_loss, float)
+        assert_allclose(got_loss, expected_loss, rtol=rtol)
+        assert get_namespace(got_grad)[0] is get_namespace(moved)[0]
+        assert device(got_grad) == device(moved)
+        assert got_grad.dtype == dtype
+        assert_close(got_grad, expected_grad, rtol)
+        assert_allclose(objective.loss(moved), expected_loss, rtol=rtol)
+
+
+@pytest.mark.parametrize(("name", "device_name", "dtype_name"), COMBINATIONS)
+def test_unpack_gives_views_and_pack_inverts_it(name, device_name, dtype_name):
+    xp, where, dtype, _ = namespace(name, device_name, dtype_name)
+    units = [3, 4, 2]
+    flat = init_params(units, "relu", dtype, np.random.RandomState(0), xp, where)
+    coefs, intercepts = unpack(flat, units)
+    assert [tuple(W.shape) for W in coefs] == [(3, 4), (4, 2)]
+    before = np.array(to_numpy(coefs[1]))  # a copy
+    flat -= 1.0  # a solver's in-place step must reach every layer's view
+    assert_allclose(to_numpy(coefs[1]), before - 1.0)
+    assert_allclose(to_numpy(intercepts[0]), to_numpy(flat)[12:16])
+    again = pack(coefs, intercepts, dtype)
+    assert again is not flat
+    assert_array_equal(to_numpy(again), to_numpy(flat))
+    assert device(again) == device(flat)
+
+
+@pytest.mark.parametrize(("loss", "out", "k"), OUTPUTS)
+@pytest.mark.parametrize(("name", "device_name", "dtype_name"), COMBINATIONS)
+def test_prediction_matches_numpy(name, device_name, dtype_name, loss, out, k):
+    xp, where, _, np_dtype = namespace(name, device_name, dtype_name)
+    rng = np.random.RandomState(2)
+    units = [5, 6, k]
+    X = rng.normal(size=(9, 5)).astype(np_dtype)
+    params = init_params(units, "tanh", np_dtype, rng)
+    expected = output_probabilities(forward(*unpack(params, units), "tanh", X), out)
+    moved = xp.asarray(params, device=where)
+    got = output_probabilities(
+        forward(*unpack(moved, units), "tanh", xp.asarray(X, device=where)), out
+    )
+    assert device(got) == device(moved)
+    assert_close(got, expected, tolerance(np_dtype))
+
+
+def test_numpy_keeps_the_in_place_path():
+    # With dispatch on, numpy arrays still get numpy's out= functions and
+    # the objective still returns its one reused gradient buffer.
+    X = np.random.RandomState(0).normal(size=(6, 3))
+    assert ops_for(X) is NUMPY_OPS
+    units = [3, 4, 1]
+    objective = NetworkObjective(units, "relu", "logistic", "log_loss", 0.1, X.dtype, 6)
+    objective.set_batch(X, (X[:, :1] > 0).astype(float))
+    params = init_params(units, "relu", X.dtype, np.random.RandomState(0))
+    grad = objective.loss_and_grad(params)[1]
+    assert objective.loss_and_grad(params)[1] is grad
+
+
+def test_population_losses_need_numpy():
+    xp, where, dtype, _ = namespace("array_api_strict", "CPU_DEVICE", "float64")
+    objective = NetworkObjective(
+        [2, 3, 1], "relu", "logistic", "log_loss", 0.0, dtype, 4, xp=xp, device=where
+    )
+    X = xp.asarray(np.ones((4, 2)), device=where)
+    objective.set_batch(X, xp.asarray(np.ones((4, 1)), device=where))
+    with pytest.raises(TypeError, match=r"Genetic solver\) need numpy arrays"):
+        objective.losses(np.zeros((2, 13)))
