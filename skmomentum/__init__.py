@@ -1,9 +1,9 @@
 """skmomentum: a scikit-learn MLP classifier with pluggable solver objects."""
 
+from ._classifier import MLPMomentumClassifier
 from ._ewma import ewma
 from ._gradcheck import check_gradients
 from ._minimize import minimize
-from ._mlp import MLPMomentumClassifier
 
 __all__ = ["MLPMomentumClassifier", "check_gradients", "ewma", "minimize"]
 __version__ = "0.1.0"

@@ -135,7 +135,7 @@ def classification_data(target, n=30, seed=0):
 @pytest.mark.parametrize("target", TARGETS)
 @pytest.mark.parametrize("loss", LOSSES)
 def test_check_gradients_on_an_unfitted_estimator(target, loss):
-    from skmomentum._mlp import MLPMomentumClassifier
+    from skmomentum._classifier import MLPMomentumClassifier
 
     X, y = classification_data(target)
     clf = MLPMomentumClassifier(
@@ -146,7 +146,7 @@ def test_check_gradients_on_an_unfitted_estimator(target, loss):
 
 
 def test_check_gradients_on_a_fitted_estimator_leaves_it_unchanged():
-    from skmomentum._mlp import MLPMomentumClassifier
+    from skmomentum._classifier import MLPMomentumClassifier
 
     X, y = classification_data("multiclass")
     clf = MLPMomentumClassifier(

@@ -126,7 +126,7 @@ def test_nested_parameters_through_a_solver():
 
 
 def test_nested_parameters_through_the_estimator():
-    from skmomentum._mlp import MLPMomentumClassifier
+    from skmomentum._classifier import MLPMomentumClassifier
 
     clf = MLPMomentumClassifier(solver=Momentum(learning_rate=StepDecay(0.1, 10)))
     clf.set_params(solver__learning_rate__gamma=0.5)

@@ -1,0 +1,479 @@
+"""``BaseMLPMomentum``: what the classifier and the regressor share.
+
+Validation, the fit/partial_fit orchestration (warm start, early stopping,
+callbacks, the failed-fit rollback) and the fitted network. The subclasses
+add only what differs: targets, output layer, validation score, ``predict``.
+The maths is in ``_network``/``_losses``, the epoch loop in ``_training`` and
+the update rules in ``solvers``.
+"""
+
+import copy
+from itertools import pairwise
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    Options,
+    StrOptions,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    check_X_y,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS
+from ._network import NetworkObjective, forward, init_params, pack, unpack
+from ._training import BatchIterator, StoppingRule, run_epochs
+from .callbacks import (
+    CallbackList,
+    SklearnCallbackBridge,
+    TrainingContext,
+    fresh_copy,
+)
+from .solvers import SOLVER_ALIASES, resolve_solver
+
+try:  # scikit-learn >= 1.9: experimental callbacks (set_callbacks)
+    from sklearn.callback import CallbackSupportMixin as _CallbackSupport
+except ImportError:  # pragma: no cover - older scikit-learn
+
+    class _CallbackSupport:
+        """Stand-in when ``sklearn.callback`` does not exist."""
+
+
+_INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
+_SPARSE_FORMATS = ["csr", "csc"]
+
+
+class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
+    """Shared machinery of :class:`MLPMomentumClassifier` and
+    :class:`MLPMomentumRegressor`; not meant to be used directly.
+
+    A subclass defines ``_training_data``, ``_out_activation``,
+    ``_validation_set``, ``_validation_metrics``, ``_targets_attributes``,
+    ``_stratify`` and ``_objective_targets`` (see their docstrings here).
+    """
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions(set(SOLVER_ALIASES)), HasMethods(["init_state", "step"])],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "warm_start": ["boolean"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes,
+        activation,
+        *,
+        loss,
+        solver,
+        alpha,
+        max_iter,
+        tol,
+        n_iter_no_change,
+        early_stopping,
+        validation_fraction,
+        shuffle,
+        random_state,
+        warm_start,
+        verbose,
+        callbacks,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.loss = loss
+        self.solver = solver
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def set_params(self, **params):
+        """Set parameters; ``solver__x`` on an alias string makes it an object.
+
+        ``set_params(solver__learning_rate=0.1)`` with ``solver="adam"``
+        first replaces the alias by ``Adam()``, then sets its learning rate,
+        so nested solver parameters can be searched on the default solver.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, nested ones as ``solver__learning_rate``.
+
+        Returns
+        -------
+        self : object
+            The estimator.
+        """
+        nested = {k: v for k, v in params.items() if k.startswith("solver__")}
+        if not nested:
+            return super().set_params(**params)
+        super().set_params(**{k: v for k, v in params.items() if k not in nested})
+        if isinstance(self.solver, str):
+            if self.solver not in SOLVER_ALIASES:
+                raise ValueError(
+                    f"Cannot set {sorted(nested)} on the unknown solver alias "
+                    f"{self.solver!r}. Use one of {sorted(SOLVER_ALIASES)} or a "
+                    "solver object."
+                )
+            self.solver = SOLVER_ALIASES[self.solver]()
+        self.solver.set_params(**{k[len("solver__") :]: v for k, v in nested.items()})
+        return self
+
+    # ------------------------------------------------------------------ fit
+
+    def _fit(self, X, y, sample_weight, incremental, classes=None, val=(None, None)):
+        # validate_data sets n_features_in_ (and feature_names_in_) before
+        # training; if the fit fails, put them back so the old model still works.
+        before = {k: v for k, v in vars(self).items() if k in _INPUT_ATTRIBUTES}
+        try:
+            return self._fit_or_raise(X, y, sample_weight, incremental, classes, val)
+        except BaseException:
+            for name in _INPUT_ATTRIBUTES:
+                vars(self).pop(name, None)
+            vars(self).update(before)
+            raise
+
+    def _fit_or_raise(self, X, y, sample_weight, incremental, classes, val):
+        solver = resolve_solver(self.solver)
+        hidden = self._hidden_layer_sizes()
+        continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=_SPARSE_FORMATS,
+            multi_output=True,
+            # A fitted model keeps its dtype; a new one takes float32 or float64.
+            dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            reset=not continuing,
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        X, y, Y, sample_weight, targets = self._training_data(
+            X, y, sample_weight, incremental, classes, continuing
+        )
+        layer_units = [X.shape[1], *hidden, Y.shape[1]]
+        out_activation = self._out_activation(targets)
+        rng = (
+            self._random_state
+            if incremental and hasattr(self, "_random_state")
+            else check_random_state(self.random_state)
+        )
+        # Work on copies so that a failure leaves the fitted model untouched.
+        if continuing:
+            params = self._packed_params(layer_units, X.dtype)
+            state = self._continued_state(solver, params, rng)
+        else:
+            params = init_params(layer_units, self.activation, X.dtype, rng)
+            state = solver.init_state(params, rng)
+        stopping, previous = self._previous_run(continuing)
+
+        train = (X, Y, y, sample_weight)
+        validation = None
+        if val[0] is not None:
+            validation = self._validation_set(*val, X.dtype, targets)
+        elif self.early_stopping:
+            train, validation = self._split(X, Y, y, sample_weight, targets, rng)
+        validate = best_params = None
+        if validation is not None:
+            validate = self._validation_metrics(
+                layer_units, out_activation, *validation
+            )
+        if self.early_stopping:
+            best_params = (
+                self._packed_params(
+                    layer_units, X.dtype, self._best_coefs, self._best_intercepts
+                )
+                if continuing and hasattr(self, "_best_coefs")
+                else params.copy()
+            )
+
+        X_train, Y_train, y_train, sw_train = train
+        batch_size = solver.resolve_batch_size(X_train.shape[0])
+        objective = NetworkObjective(
+            layer_units,
+            self.activation,
+            out_activation,
+            self.loss,
+            self.alpha,
+            X.dtype,
+            batch_size,
+        )
+        batches = BatchIterator(
+            X_train, Y_train, sw_train, batch_size, self.shuffle, rng
+        )
+        max_iter = 1 if incremental else self.max_iter
+        callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
+        hooks = list(callbacks)
+        bridge = None
+        if hasattr(self, "_init_callback_context"):
+
+            def fitted_attributes(params):
+                return self._fitted_attributes(
+                    targets, layer_units, out_activation, params.copy()
+                )
+
+            bridge = SklearnCallbackBridge(
+                self, max_iter, X_train, y_train, sw_train, fitted_attributes
+            )
+            if getattr(self, "_skl_callbacks", None):
+                hooks.append(bridge)
+        history = previous["history"]
+        context = TrainingContext(
+            estimator=self,
+            params=params,
+            solver=solver,
+            solver_state=state,
+            layer_units=layer_units,
+            max_iter=max_iter,
+            history=history,
+            has_validation=validate is not None,
+        )
+        log = run_epochs(
+            params=params,
+            solver=solver,
+            state=state,
+            objective=objective,
+            batches=batches,
+            max_iter=max_iter,
+            stopping=stopping,
+            validate=validate,
+            best_params=best_params,
+            history=history,
+            callbacks=CallbackList(hooks) if hooks else None,
+            context=context,
+            incremental=incremental,
+            verbose=self.verbose,
+        )
+        if bridge is not None:
+            bridge.end(params)
+
+        # Training succeeded: commit everything at once.
+        if self.early_stopping:
+            self._best_coefs, self._best_intercepts = unpack(
+                best_params.copy(), layer_units
+            )
+        vars(self).update(
+            self._fitted_attributes(targets, layer_units, out_activation, params)
+        )
+        self.solver_ = solver
+        self.solver_state_ = state
+        self._random_state = rng
+        self.n_iter_ = log.n_iter
+        self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
+        self.loss_curve_ = previous["loss_curve"] + log.loss_curve
+        # NaN if Ctrl-C came before the first epoch finished.
+        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
+        self._no_improvement_count = stopping.no_improvement_count
+        self.history_ = history
+        self.callbacks_ = callbacks
+        if validate is not None:
+            self.validation_scores_ = (
+                previous["validation_scores"] or []
+            ) + log.validation_scores
+            self.validation_loss_curve_ = (
+                previous["validation_losses"] or []
+            ) + log.validation_losses
+        else:
+            self.validation_scores_ = None
+            self.validation_loss_curve_ = None
+        if self.early_stopping:
+            self.best_validation_score_ = stopping.best_validation_score
+            self.best_loss_ = None
+        else:
+            self.best_validation_score_ = (
+                max(self.validation_scores_) if validate is not None else None
+            )
+            self.best_loss_ = stopping.best_loss
+        return self
+
+    def _previous_run(self, continuing):
+        """The stopping rule, and the records a continued fit appends to."""
+        stopping = StoppingRule(self.tol, self.n_iter_no_change)
+        previous = {
+            "loss_curve": [],
+            "validation_scores": None,
+            "validation_losses": None,
+            "history": [],
+        }
+        if continuing:
+            stopping.best_loss = getattr(self, "best_loss_", None) or np.inf
+            stopping.best_validation_score = (
+                getattr(self, "best_validation_score_", None) or -np.inf
+            )
+            stopping.no_improvement_count = getattr(self, "_no_improvement_count", 0)
+            previous["loss_curve"] = list(getattr(self, "loss_curve_", []))
+            if getattr(self, "validation_scores_", None) is not None:
+                previous["validation_scores"] = list(self.validation_scores_)
+            if getattr(self, "validation_loss_curve_", None) is not None:
+                previous["validation_losses"] = list(self.validation_loss_curve_)
+            previous["history"] = [dict(r) for r in getattr(self, "history_", [])]
+        return stopping, previous
+
+    # ------------------------------------------------------------- helpers
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if np.iterable(sizes) else [sizes]
+        if not all(isinstance(s, Integral) and s > 0 for s in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must hold positive integers (units per hidden "
+                f"layer), got {self.hidden_layer_sizes!r}. Remove empty layers, "
+                "e.g. hidden_layer_sizes=(100,)."
+            )
+        return [int(s) for s in sizes]
+
+    def _packed_params(self, layer_units, dtype, coefs=None, intercepts=None):
+        """A flat copy of the fitted weights (or of ``coefs``/``intercepts``)."""
+        if coefs is None:
+            coefs, intercepts = self.coefs_, self.intercepts_
+        expected = list(pairwise(layer_units))
+        found = [np.shape(W) for W in coefs]
+        if found != expected:
+            raise ValueError(
+                f"The fitted network has layer shapes {found}, but the data and "
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} need {expected}. "
+                "warm_start and partial_fit continue the same network: set "
+                "warm_start=False (or clone the estimator) to start a new one."
+            )
+        return pack(coefs, intercepts, dtype)
+
+    def _continued_state(self, solver, params, rng):
+        old = getattr(self, "solver_state_", None)
+        same_solver = type(getattr(self, "solver_", None)) is type(solver)
+        if old is None or not same_solver:
+            return solver.init_state(params, rng)
+        state = copy.deepcopy(old)
+        for name, value in vars(state).items():
+            if isinstance(value, np.ndarray) and value.shape[-1:] != params.shape:
+                return solver.init_state(params, rng)
+            if isinstance(value, np.ndarray):
+                setattr(state, name, value.astype(params.dtype, copy=False))
+        return state
+
+    def _split(self, X, Y, y, sample_weight, targets, rng):
+        """``(X, Y, y, w)`` for training and ``(X, Y, w)`` held out."""
+        arrays = [X, Y, y] if sample_weight is None else [X, Y, y, sample_weight]
+        parts = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=self.validation_fraction,
+            stratify=self._stratify(Y, targets),
+        )
+        if sample_weight is None:
+            parts += [None, None]
+        X_train, X_val, Y_train, Y_val, y_train, _, sw_train, sw_val = parts
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        return (X_train, Y_train, y_train, sw_train), (X_val, Y_val, sw_val)
+
+    def _validated_X_val(self, X_val, y_val, dtype):
+        """``X_val`` checked against the training data, ``y_val`` as an array."""
+        X_val = validate_data(
+            self, X_val, accept_sparse=_SPARSE_FORMATS, dtype=dtype, reset=False
+        )
+        y_val = np.asarray(y_val)
+        if y_val.shape[0] != X_val.shape[0]:
+            raise ValueError(
+                f"X_val has {X_val.shape[0]} rows but y_val has {y_val.shape[0]}: "
+                "give one target per validation sample."
+            )
+        return X_val, y_val
+
+    def _make_objective(self, X, y, sample_weight=None):
+        """Objective on the whole of ``X, y`` and a copy of the parameters.
+
+        Used by :func:`skmomentum.check_gradients`: the parameters are the
+        fitted ones, or freshly initialised ones if the estimator is not
+        fitted. The estimator itself is not modified.
+        """
+        fitted = hasattr(self, "coefs_")
+        dtype = self.coefs_[0].dtype if fitted else (np.float64, np.float32)
+        X, y = check_X_y(
+            X, y, accept_sparse=_SPARSE_FORMATS, multi_output=True, dtype=dtype
+        )
+        Y, out_activation = self._objective_targets(y, X.dtype, fitted)
+        layer_units = [X.shape[1], *self._hidden_layer_sizes(), Y.shape[1]]
+        if fitted:
+            params = self._packed_params(layer_units, X.dtype)
+        else:
+            rng = check_random_state(self.random_state)
+            params = init_params(layer_units, self.activation, X.dtype, rng)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        objective = NetworkObjective(
+            layer_units,
+            self.activation,
+            out_activation,
+            self.loss,
+            self.alpha,
+            X.dtype,
+            X.shape[0],
+        ).set_batch(X, Y, sample_weight)
+        return objective, params
+
+    def _fitted_attributes(self, targets, layer_units, out_activation, params):
+        """The attributes that describe a network with parameters ``params``."""
+        coefs, intercepts = unpack(params, layer_units)
+        return {
+            **self._targets_attributes(targets),
+            "n_outputs_": layer_units[-1],
+            "n_layers_": len(layer_units),
+            "out_activation_": out_activation,
+            "coefs_": coefs,
+            "intercepts_": intercepts,
+        }
+
+    # ---------------------------------------------------------- prediction
+
+    def _logits(self, X):
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=_SPARSE_FORMATS,
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        return forward(self.coefs_, self.intercepts_, self.activation, X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags

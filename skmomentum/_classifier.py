@@ -1,0 +1,429 @@
+"""``MLPMomentumClassifier``: labels, class weights and probabilities.
+
+Everything else (validation, the fit orchestration, the network) is shared
+with the regressor in ``_base``.
+"""
+
+import numpy as np
+from scipy.special import log_expit, log_softmax
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseMLPMomentum
+from ._losses import output_probabilities
+from ._targets import (
+    binarized_targets,
+    check_known_classes,
+    class_weight_function,
+    label_binarizer_for,
+)
+from ._training import validation_metrics
+
+
+class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
+    """Multi-layer perceptron classifier trained by a pluggable solver object.
+
+    A network of fully connected layers (ReLU, tanh, logistic or identity
+    hidden units; a sigmoid output for binary and multilabel targets, softmax
+    for multiclass) trained on the log-loss or the squared error by any solver
+    from :mod:`skmomentum.solvers`: full-batch, mini-batch or stochastic
+    gradient descent, momentum in its two forms, Nesterov, RMSprop, Adam.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        Number of units in each hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity"}, default="relu"
+        Hidden-layer activation.
+    loss : {"log_loss", "squared_error"}, default="log_loss"
+        Training loss: cross-entropy, or the tutorial's mean squared error on
+        the output probabilities (half of it, averaged over outputs, as
+        scikit-learn's squared error).
+    solver : str or solver object, default="nesterov"
+        An alias (``"gd"``, ``"minibatch"``, ``"sgd"``, ``"momentum"``,
+        ``"nesterov"``, ``"rmsprop"``, ``"adam"``) or an object such as
+        ``Momentum(learning_rate=0.05, ewma=True)``. The object is never
+        modified: fitting works on a copy, stored as ``solver_``, whose state
+        (velocity, step count) is ``solver_state_``. Nested parameters can be
+        set and searched as ``solver__learning_rate``.
+    alpha : float, default=1e-4
+        L2 penalty. The loss adds ``0.5 * alpha * ||W||**2 / sum(weights)`` of
+        the batch, as scikit-learn does.
+    max_iter : int, default=200
+        Largest number of epochs (passes over the training data).
+    tol : float, default=1e-4
+        Improvement of the training loss (or validation score with
+        ``early_stopping``) that counts as progress.
+    n_iter_no_change : int or inf, default=10
+        Stop after this many epochs plus one without progress of ``tol``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified),
+        stop on its accuracy, and restore the weights of the best epoch.
+    validation_fraction : float, default=0.1
+        Share of the training data held out with ``early_stopping``.
+    shuffle : bool, default=True
+        Shuffle the samples every epoch (mini-batch solvers).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and the validation split.
+    warm_start : bool, default=False
+        Continue from the current weights *and* the solver's state (velocity,
+        step count) when ``fit`` is called again. scikit-learn's
+        ``MLPClassifier`` resets its optimizer instead (scikit-learn issue
+        #6091); here the state is kept as long as the solver class is the same.
+    verbose : int, default=0
+        Print the loss (and validation score) after each epoch when > 0.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
+        ``n_samples / (n_classes * np.bincount(y))`` (weighted counts when
+        ``sample_weight`` is given). Multiplied with ``sample_weight``, as in
+        scikit-learn's linear models; the explicit validation set of
+        :meth:`fit` gets the same class weights. For multilabel targets
+        only ``"balanced"``: each label is a binary output and a row's weight
+        is the product of its labels' weights (scikit-learn's multi-output
+        convention); a dict is an error. In :meth:`partial_fit`,
+        ``"balanced"`` uses each block's class frequencies: pass a dict
+        computed on the whole data for exact weights.
+    callbacks : list of callback objects or None, default=None
+        Objects from :mod:`skmomentum.callbacks` (or any object with some of
+        the hooks ``on_train_begin``, ``on_epoch_begin``, ``on_batch_end``,
+        ``on_epoch_end``, ``on_train_end``), called in order; a hook
+        returning True stops training after the current epoch. Callbacks are
+        an ordinary parameter, not set by a method, because their objects
+        hold hyperparameters only and have ``get_params``: ``clone``,
+        ``GridSearchCV`` (also ``callbacks`` as a grid value) and pickling
+        treat them like the solver, and ``fit`` never changes them: each fit
+        calls a fresh copy, kept as ``callbacks_``. scikit-learn's own
+        experimental callbacks (``sklearn.callback.ProgressBar``,
+        ``ScoringMonitor``; scikit-learn >= 1.9) attach with
+        :meth:`set_callbacks` instead and see one task per epoch.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    coefs_ : list of ndarray
+        ``coefs_[i]`` has shape ``(n_units[i], n_units[i + 1])``; all layers'
+        weights are views into one contiguous parameter vector.
+    intercepts_ : list of ndarray
+        ``intercepts_[i]`` has shape ``(n_units[i + 1],)``; views as above.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when ``X`` has string column names.
+    n_iter_ : int
+        Epochs run by the last call to ``fit`` (1 after ``partial_fit``).
+    loss_ : float
+        Training loss of the last epoch.
+    loss_curve_ : list of float
+        Training loss of every epoch (kept growing by ``warm_start`` and
+        ``partial_fit``).
+    best_loss_ : float or None
+        Smallest training loss seen; None with ``early_stopping``.
+    validation_scores_ : list of float or None
+        Validation accuracy of every epoch when there is a validation set
+        (``early_stopping`` or ``X_val``), else None.
+    best_validation_score_ : float or None
+        Best of ``validation_scores_``, or None.
+    t_ : int
+        Number of training samples seen by the solver.
+    n_layers_ : int
+        Number of layers, input and output included.
+    n_outputs_ : int
+        Number of output units.
+    out_activation_ : {"logistic", "softmax"}
+        Output activation.
+    solver_ : solver object
+        The fitted copy of ``solver``.
+    solver_state_ : SolverState
+        The solver's state after the last update.
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss`` (training, with the L2
+        penalty), ``val_loss`` and ``val_score`` (when there is a validation
+        set), ``learning_rate`` (the effective rate at the start of the epoch:
+        the solver's rate or schedule value times ``solver_state_.lr_scale``;
+        None for solvers without one) and ``seconds``. Grows across
+        ``warm_start`` and ``partial_fit`` calls like ``loss_curve_``;
+        ``pandas.DataFrame(clf.history_)`` makes a table of it.
+    validation_loss_curve_ : list of float or None
+        Validation loss of every epoch when there is a validation set
+        (``early_stopping`` or ``X_val``), else None. It is the data term of
+        the loss only, without the L2 penalty, so it measures the fit to
+        held-out data and stays comparable across values of ``alpha``.
+    callbacks_ : list
+        The copies of ``callbacks`` used by the last fit; they hold what the
+        callbacks recorded (``callbacks_[0].best_epoch_``, ...).
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP with a string
+        switch between SGD, Adam and L-BFGS.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skmomentum import MLPMomentumClassifier
+    >>> from skmomentum.solvers import Momentum
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = MLPMomentumClassifier(
+    ...     hidden_layer_sizes=(16,), solver=Momentum(learning_rate=0.05),
+    ...     max_iter=300, random_state=0,
+    ... ).fit(X, y)
+    >>> clf.score(X, y) > 0.95
+    True
+    >>> clf.predict_proba(X[:1]).shape
+    (1, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **BaseMLPMomentum._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "squared_error"})],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        loss="log_loss",
+        solver="nesterov",
+        alpha=1e-4,
+        max_iter=200,
+        tol=1e-4,
+        n_iter_no_change=10,
+        early_stopping=False,
+        validation_fraction=0.1,
+        shuffle=True,
+        random_state=None,
+        warm_start=False,
+        verbose=0,
+        class_weight=None,
+        callbacks=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            loss=loss,
+            solver=solver,
+            alpha=alpha,
+            max_iter=max_iter,
+            tol=tol,
+            n_iter_no_change=n_iter_no_change,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            shuffle=shuffle,
+            random_state=random_state,
+            warm_start=warm_start,
+            verbose=verbose,
+            callbacks=callbacks,
+        )
+        self.class_weight = class_weight
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None):
+        """Train the network on ``X, y`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 input trains in float32.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights; the loss is their weighted mean, so integer
+            weights act as repeated rows.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data, given with ``y_val``: its loss and accuracy are
+            recorded every epoch (``history_``, ``validation_loss_curve_``,
+            ``validation_scores_``) and can be monitored by callbacks. With
+            ``early_stopping=True`` it replaces the held-out split.
+        y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
+            Labels of ``X_val`` (classes seen in ``y`` only).
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        if (X_val is None) != (y_val is None):
+            raise ValueError(
+                "X_val and y_val must be given together (the validation data and "
+                "its labels), or both left as None."
+            )
+        return self._fit(X, y, sample_weight, incremental=False, val=(X_val, y_val))
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Train for exactly one epoch over ``X, y``, keeping the solver state.
+
+        Callbacks see each call as a training run of one epoch.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data of this call (for example one block of a larger
+            data set).
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a multilabel indicator matrix.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole data set. Required on the first call
+            (except for multilabel targets); may be repeated, unchanged, on
+            later calls.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Per-sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated classifier.
+        """
+        if self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out set across calls. Set early_stopping=False."
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    # ------------------------------------------------ hooks of the base class
+
+    def _training_data(self, X, y, sample_weight, incremental, classes, continuing):
+        """``X, y``, one-hot targets ``Y``, weights and ``(binarizer, weigh)``."""
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        known = [] if classes is None else list(unique_labels(classes))
+        known += list(getattr(self, "classes_", []))
+        weigh = class_weight_function(self.class_weight, y, sample_weight, known)
+        if weigh is not None:
+            cw = weigh(y).astype(X.dtype)
+            sample_weight = cw if sample_weight is None else sample_weight * cw
+        if sample_weight is not None:
+            if not sample_weight.sum() > 0:
+                raise ValueError(
+                    "sample_weight sums to zero: at least one sample needs a "
+                    "positive weight."
+                )
+            # A zero weight means the row is not there, whatever the batching.
+            keep = sample_weight > 0
+            if not keep.all():
+                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        binarizer = label_binarizer_for(
+            y,
+            previous=getattr(self, "_label_binarizer", None),
+            incremental=incremental,
+            warm_start=self.warm_start,
+            classes=classes,
+        )
+        # uint8 one-hot: an eighth of float64's memory; the batch iterator and
+        # NetworkObjective.set_batch turn each batch into float rows.
+        Y = binarized_targets(binarizer, y, np.uint8)
+        return X, y, Y, sample_weight, (binarizer, weigh)
+
+    @staticmethod
+    def _out_activation(targets):
+        """Softmax for one label among several classes, else a sigmoid per output."""
+        binarizer = targets[0]
+        return "softmax" if binarizer.y_type_ == "multiclass" else "logistic"
+
+    @staticmethod
+    def _stratify(Y, targets):
+        # Stratify on the binarized labels, as scikit-learn does.
+        multilabel = targets[0].y_type_.startswith("multilabel")
+        return None if multilabel else Y.astype(bool)
+
+    def _validation_set(self, X_val, y_val, dtype, targets):
+        """Validated ``(X_val, Y_val, sample_weight)`` of an explicit set."""
+        binarizer, weigh = targets
+        X_val, y_val = self._validated_X_val(X_val, y_val, dtype)
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        check_classification_targets(y_val)
+        check_known_classes(
+            y_val, binarizer, "y_val", "Remove those rows from the validation set."
+        )
+        Y_val = binarizer.transform(y_val).astype(dtype)
+        sw_val = None if weigh is None else weigh(y_val).astype(dtype)
+        return X_val, Y_val, sw_val
+
+    def _validation_metrics(self, layer_units, out_activation, X, Y, sample_weight):
+        return validation_metrics(
+            layer_units, self.activation, out_activation, self.loss, X, Y, sample_weight
+        )
+
+    @staticmethod
+    def _targets_attributes(targets):
+        binarizer = targets[0]
+        return {"_label_binarizer": binarizer, "classes_": binarizer.classes_}
+
+    def _objective_targets(self, y, dtype, fitted):
+        binarizer = self._label_binarizer if fitted else LabelBinarizer().fit(y)
+        Y = binarizer.transform(y).astype(dtype)
+        return Y, self._out_activation((binarizer, None))
+
+    # ---------------------------------------------------------- prediction
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_labels)
+            Predicted labels (an indicator matrix for multilabel targets).
+        """
+        proba = output_probabilities(self._logits(X), self.out_activation_)
+        return self._label_binarizer.inverse_transform(proba)
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities in the order of ``classes_`` (for multilabel
+            targets, the probability of each label).
+        """
+        proba = output_probabilities(self._logits(X), self.out_activation_)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1 - proba, proba])
+        return proba
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed from the logits.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probabilities, finite even where a probability rounds to zero.
+        """
+        Z = self._logits(X)
+        if self.out_activation_ == "softmax":
+            return log_softmax(Z, axis=1)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([log_expit(-Z), log_expit(Z)])
+        return log_expit(Z)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
