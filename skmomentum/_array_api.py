@@ -20,8 +20,14 @@ import functools
 from types import SimpleNamespace
 
 import numpy as np
-from scipy.special import expit, xlogy
-from sklearn.utils._array_api import _is_numpy_namespace, get_namespace_and_device
+import scipy.sparse as sp
+from scipy.special import expit, log_expit, log_softmax, xlogy
+from sklearn.utils._array_api import (
+    _is_numpy_namespace,
+    _max_precision_float_dtype,
+    get_namespace_and_device,
+    move_to,
+)
 
 
 @functools.cache
@@ -85,6 +91,8 @@ NUMPY_OPS = SimpleNamespace(
     positive_step=_positive_step,
     row_sums=_row_sums,
     softplus=_softplus,
+    log_expit=log_expit,
+    log_softmax=log_softmax,
 )
 
 
@@ -142,7 +150,9 @@ class ArrayOps:
         return self.xp.logaddexp(self.xp.zeros_like(x), x)
 
     def relu(self, x, out=None):
-        return self.xp.maximum(x, 0.0)  # propagates NaN, as numpy's does
+        # x times its 0/1 step, as in training: NaN propagates, as numpy's
+        # maximum does (scalar arguments to maximum are not portable).
+        return x * self.positive_step(x)
 
     def positive_step(self, x, out=None):
         """1.0 where ``x > 0`` else 0.0, in ``x``'s dtype."""
@@ -164,6 +174,14 @@ class ArrayOps:
 
     def vdot(self, a, b):
         return self.xp.sum(a * b)
+
+    def log_expit(self, x):
+        return -self.softplus(-x)
+
+    def log_softmax(self, x, axis=1):
+        shifted = x - self.xp.max(x, axis=axis, keepdims=True)
+        total = self.xp.sum(self.xp.exp(shifted), axis=axis, keepdims=True)
+        return shifted - self.xp.log(total)
 
     def mean(self, x):
         return self.xp.mean(x)
@@ -193,3 +211,68 @@ def array_ops(xp=None, device=None):
 def ops_for(*arrays):
     """The ops matching the namespace and device of ``arrays``."""
     return array_ops(*namespace_and_device(*arrays))
+
+
+def float_dtypes(xp, device):
+    """Float dtypes input may keep, widest first (float32 only on devices
+    without float64, such as Apple's MPS)."""
+    widest = _max_precision_float_dtype(xp, device)
+    return [xp.float32] if widest == xp.float32 else [xp.float64, xp.float32]
+
+
+def all_finite(array):
+    """Whether every element of ``array`` (any namespace) is finite."""
+    if isinstance(array, np.ndarray):
+        return bool(np.isfinite(array).all())
+    xp, _ = namespace_and_device(array)
+    return bool(xp.all(xp.isfinite(array)))
+
+
+def to_numpy(array):
+    """``array`` as a numpy array on the CPU (None and sparse pass through)."""
+    if array is None or isinstance(array, np.ndarray) or sp.issparse(array):
+        return array
+    if _is_numpy_namespace(namespace_and_device(array)[0]):  # lists, DataFrames
+        return array
+    return move_to(array, xp=np, device="cpu")
+
+
+class Placement:
+    """Where a fit trains: numpy, or the namespace and device of its ``X``.
+
+    The estimators prepare labels, weights, splits and batch orders in numpy
+    (scikit-learn's ``LabelBinarizer`` and ``train_test_split`` are numpy
+    tools, and random numbers come from a numpy ``RandomState``), then move
+    what training touches -- data, targets, weights, parameters -- to the
+    device once; every batch is then gathered on the device.
+    """
+
+    def __init__(self, X):
+        self.xp, self.device = namespace_and_device(X)
+        self.is_numpy = _is_numpy_namespace(self.xp)
+
+    def to_device(self, array):
+        """numpy ``array`` moved to the device (None passes through)."""
+        if self.is_numpy or array is None:
+            return array
+        return self.xp.asarray(array, device=self.device)
+
+    def dtype(self, np_dtype):
+        """The namespace's dtype of the same name as numpy's ``np_dtype``."""
+        return np_dtype if self.is_numpy else getattr(self.xp, np.dtype(np_dtype).name)
+
+    def copy(self, array):
+        """A copy of ``array``, in its namespace and on its device."""
+        if self.is_numpy:
+            return array.copy()
+        return self.xp.asarray(array, copy=True)
+
+
+def labels_like(labels, reference):
+    """Numeric ``labels`` (numpy) moved to the namespace and device of
+    ``reference``, as scikit-learn's array-API classifiers return them;
+    string labels stay numpy."""
+    xp, device = namespace_and_device(reference)
+    if _is_numpy_namespace(xp) or labels.dtype.kind not in "biuf":
+        return labels
+    return xp.asarray(labels, device=device)
