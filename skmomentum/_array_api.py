@@ -276,3 +276,10 @@ def labels_like(labels, reference):
     if _is_numpy_namespace(xp) or labels.dtype.kind not in "biuf":
         return labels
     return xp.asarray(labels, device=device)
+
+
+def copy_array(array):
+    """A copy of ``array`` in its namespace and on its device."""
+    if isinstance(array, np.ndarray):
+        return array.copy()
+    return namespace_and_device(array)[0].asarray(array, copy=True)

@@ -34,6 +34,7 @@ import sys
 
 import numpy as np
 
+from ._array_api import copy_array, to_numpy
 from .solvers._params import ParamsMixin
 
 __all__ = [
@@ -336,9 +337,9 @@ class EarlyStopping(Callback):
             self.best_value_ = record[self.monitor]
             if self.restore_best_weights:
                 if self._best_params is None:
-                    self._best_params = context.params.copy()
+                    self._best_params = copy_array(context.params)
                 else:
-                    np.copyto(self._best_params, context.params)
+                    self._best_params[...] = context.params
         if self._plateau.wait >= self.patience:
             self.stopped_epoch_ = record["epoch"]
             return True
@@ -506,9 +507,9 @@ class ModelCheckpoint(Callback):
         self.best_epoch_ = record["epoch"]
         self.best_value_ = record[self.monitor]
         if self.best_params_ is None:
-            self.best_params_ = context.params.copy()
+            self.best_params_ = copy_array(context.params)
         else:
-            np.copyto(self.best_params_, context.params)
+            self.best_params_[...] = context.params
         if self.path is not None:
             self._write()
         return False
@@ -531,8 +532,9 @@ class ModelCheckpoint(Callback):
     def _write(self):
         coefs, intercepts = self._layers()
         payload = {
-            "coefs": [W.copy() for W in coefs],
-            "intercepts": [b.copy() for b in intercepts],
+            # numpy copies (from a device too): a file any machine can load
+            "coefs": [np.array(to_numpy(W)) for W in coefs],
+            "intercepts": [np.array(to_numpy(b)) for b in intercepts],
             "epoch": self.best_epoch_,
             "monitor": self.monitor,
             "value": self.best_value_,

@@ -34,6 +34,9 @@ from skmomentum._network import (
     pack,
     unpack,
 )
+from skmomentum.callbacks import EarlyStopping, ModelCheckpoint, ReduceLROnPlateau
+from skmomentum.schedules import ExponentialDecay
+from skmomentum.solvers import Momentum
 
 COMBINATIONS = list(yield_namespace_device_dtype_combinations())
 GRADIENT_SOLVERS = ["gd", "minibatch", "sgd", "momentum", "nesterov", "rmsprop", "adam"]
@@ -306,3 +309,33 @@ def test_check_array_api_input(name, device_name, dtype_name):
     )
     # (values are compared by test_fit_matches_numpy: the check's own value
     # comparison fails on torch's score, a float32 mean in accuracy_score)
+
+
+def test_callbacks_and_schedules_on_a_device(tmp_path):
+    xp, where, _, _ = namespace("array_api_strict", "device1", "float32")
+    X, y = classification(np.float32, n=80)
+    on = functools.partial(xp.asarray, device=where)
+
+    def make():
+        return MLPMomentumClassifier(
+            (8,),
+            solver=Momentum(learning_rate=ExponentialDecay(0.2, 0.9)),
+            max_iter=8,
+            random_state=0,
+            callbacks=[
+                EarlyStopping(patience=2),
+                ReduceLROnPlateau(monitor="loss", patience=1),
+                ModelCheckpoint(path=tmp_path / "best.pkl"),
+            ],
+        )
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        reference = make().fit(X[:60], y[:60], X_val=X[60:], y_val=y[60:])
+        model = make().fit(on(X[:60]), on(y[:60]), X_val=on(X[60:]), y_val=on(y[60:]))
+    assert model.callbacks_[0].best_epoch_ == reference.callbacks_[0].best_epoch_
+    assert_close(model.coefs_[0], reference.coefs_[0], 1e-3)
+    assert device(model.coefs_[0]) == where
+    saved = ModelCheckpoint.load(tmp_path / "best.pkl")
+    assert isinstance(saved["coefs"][0], np.ndarray)
+    assert_allclose(saved["coefs"][0], to_numpy(model.coefs_[0]), rtol=1e-6)
