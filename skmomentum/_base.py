@@ -404,8 +404,8 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             return solver.init_state(params, rng)
         state = copy.deepcopy(old)
         for name, value in vars(state).items():
-            if not hasattr(value, "shape"):  # step counts, random states
-                continue
+            if isinstance(value, np.generic) or not hasattr(value, "shape"):
+                continue  # step counts, scales, random states
             if tuple(value.shape[-1:]) != tuple(params.shape):
                 return solver.init_state(params, rng)
             if isinstance(value, np.ndarray):
