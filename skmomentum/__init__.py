@@ -1,9 +1,16 @@
-"""skmomentum: a scikit-learn MLP classifier with pluggable solver objects."""
+"""skmomentum: scikit-learn MLP estimators with pluggable solver objects."""
 
 from ._classifier import MLPMomentumClassifier
 from ._ewma import ewma
 from ._gradcheck import check_gradients
 from ._minimize import minimize
+from ._regressor import MLPMomentumRegressor
 
-__all__ = ["MLPMomentumClassifier", "check_gradients", "ewma", "minimize"]
+__all__ = [
+    "MLPMomentumClassifier",
+    "MLPMomentumRegressor",
+    "check_gradients",
+    "ewma",
+    "minimize",
+]
 __version__ = "0.1.0"

@@ -31,7 +31,9 @@ from sklearn.utils.validation import (
 
 from ._activations import ACTIVATIONS
 from ._array_api import Placement, float_dtypes, namespace_and_device, to_numpy
+from ._diagnostics import warn_if_useless
 from ._network import NetworkObjective, forward, init_params, pack, unpack
+from ._persistence import PersistenceMixin
 from ._training import BatchIterator, StoppingRule, run_epochs
 from .callbacks import (
     CallbackList,
@@ -53,7 +55,7 @@ _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _SPARSE_FORMATS = ["csr", "csc"]
 
 
-class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
+class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
     """Shared machinery of :class:`MLPMomentumClassifier` and
     :class:`MLPMomentumRegressor`; not meant to be used directly.
 
@@ -304,6 +306,10 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         if bridge is not None:
             bridge.end(params)
 
+        if not incremental:  # once per fit; per partial_fit block it is noise
+            # (on the host: X and y are the numpy copies there)
+            layers = unpack(to_numpy(params), layer_units)
+            warn_if_useless(self, *layers, X, y, targets, solver)
         # Training succeeded: commit everything at once.
         if self.early_stopping:
             self._best_coefs, self._best_intercepts = unpack(

@@ -12,17 +12,17 @@ loop passes them so that a step allocates nothing; pass None to allocate.
 - ``log_loss`` (``logistic`` or ``softmax`` output): cross-entropy computed
   from the logits (log-sum-exp for softmax, ``log(1 + exp(z))`` for the
   sigmoid), so it never takes the log of a rounded-off zero.
-- ``squared_error`` (``identity``, ``logistic`` or ``softmax`` output):
-  scikit-learn's half squared error, ``0.5 * mean over outputs of
-  (y - p)**2`` averaged over samples; with the sigmoid or softmax it is the
-  tutorial's mean squared error on the probabilities.
-- ``poisson`` (``exp`` output, ``p = exp(z)``): scikit-learn's half Poisson
-  deviance, ``sum over outputs of y log(y / p) - y + p`` averaged over
-  samples.
+- ``squared_error``: the tutorial's mean squared error on the output
+  probabilities, ``0.5 * mean over outputs of (y - p)**2`` averaged over
+  samples (scikit-learn's half squared error). With the ``"identity"`` output
+  (regression) it is summed over targets instead: that is the function whose
+  gradient, ``p - y``, ``MLPRegressor`` follows.
+- ``poisson``: half the Poisson deviance with the ``"exp"`` output,
+  ``sum over targets of y log(y / p) - y + p`` (``MLPRegressor``'s); its
+  gradient with respect to the logits is ``p - y``.
 
-The gradient is the exact gradient of the loss as defined (for
-``squared_error`` with several outputs that includes the ``1 / n_outputs``
-of the mean; scikit-learn's ``MLPRegressor`` leaves it out of its gradient).
+Every function leaves the output activation of ``Z`` (probabilities or
+regression predictions) in ``P`` when ``P`` is given.
 """
 
 import numpy as np
@@ -54,13 +54,16 @@ def _probabilities(Z, out_activation, P, rows, ops):
 
     For softmax, ``Z`` is shifted by its row maximum (in place with numpy)
     and the log of the row sums of ``exp(Z)`` comes back in ``rows``; the
-    last item is None for the other activations. The identity returns ``Z``
-    itself as ``P``.
+    last item is None for the other activations. The identity copies ``Z``
+    into ``P`` when ``P`` is given, else returns ``Z`` itself.
     """
     if out_activation == "logistic":
         return ops.expit(Z, out=P), Z, None
     if out_activation == "identity":
-        return Z, Z, None
+        if P is None:
+            return Z, Z, None
+        P[...] = Z
+        return P, Z, None
     if out_activation == "exp":
         return ops.exp(Z, out=P), Z, None
     rows = _rows_buffer(Z, rows, ops)
@@ -103,9 +106,10 @@ def squared_error(
 ):
     rows = _rows_buffer(Z, rows, ops)
     P, Z, _ = _probabilities(Z, out_activation, P, rows, ops)
-    n_outputs = P.shape[1]
+    # Regression sums over targets (MLPRegressor steps along p - y per target).
+    n_outputs = 1 if out_activation == "identity" else P.shape[1]
     delta = ops.subtract(P, Y, out=delta)
-    # Z is no longer needed (for the identity it is P, which is not either).
+    # Z is no longer needed (outside numpy it may be P: squares is then new).
     squares = ops.square(delta, out=Z)
     loss = 0.5 * _weighted_total(w, squares, rows, ops) / n_outputs
     delta = ops.multiply(delta, _column(w) / n_outputs, out=delta)  # dL/dP
@@ -123,13 +127,14 @@ def squared_error(
 
 
 def poisson(Z, Y, w, out_activation, P=None, delta=None, rows=None, ops=NUMPY_OPS):
-    # y log(y / p) - y + p with log p = z: p - y z + (xlogy(y, y) - y).
-    P = ops.exp(Z, out=P)
-    terms = ops.multiply(Y, Z, out=delta)
-    terms = ops.subtract(P, terms, out=terms)
-    constant = ops.xlogy(Y, Y, out=Z)  # Z is no longer needed
-    constant = ops.subtract(constant, Y, out=constant)
-    terms = ops.add(terms, constant, out=terms)
+    rows = _rows_buffer(Z, rows, ops)
+    P = ops.exp(Z, out=P)  # the "exp" output
+    # y log(y / p) - y + p = y log y - y + p - y z (0 log 0 = 0); delta as scratch.
+    terms = ops.xlogy(Y, Y, out=delta)
+    terms = ops.subtract(terms, Y, out=terms)
+    terms = ops.add(terms, P, out=terms)
+    products = ops.multiply(Y, Z, out=Z)  # Z is no longer needed
+    terms = ops.subtract(terms, products, out=terms)
     loss = _weighted_total(w, terms, rows, ops)
     delta = ops.subtract(P, Y, out=terms)  # d/dz (p - y z) = p - y
     return loss, ops.multiply(delta, _column(w), out=delta)

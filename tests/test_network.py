@@ -40,7 +40,9 @@ def test_loss_is_scikit_learns(loss, out, n_outputs, weighted):
         expected = poisson_loss(Y, prediction, sample_weight)
     else:
         assert_allclose(prediction, Z)
-        expected = squared_loss(Y, prediction, sample_weight)
+        # Summed over targets, the function whose gradient MLPRegressor follows
+        # (its squared_loss reports the mean over targets).
+        expected = n_outputs * squared_loss(Y, prediction, sample_weight)
     assert_allclose(value, expected, rtol=1e-12)
 
 
