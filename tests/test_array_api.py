@@ -24,7 +24,7 @@ from sklearn.utils._array_api import (
 from sklearn.utils._testing import _array_api_for_tests
 from sklearn.utils.estimator_checks import check_array_api_input
 
-from skmomentum import MLPMomentumClassifier
+from skmomentum import MLPMomentumClassifier, MLPMomentumRegressor
 from skmomentum._array_api import NUMPY_OPS, ops_for
 from skmomentum._losses import output_probabilities
 from skmomentum._network import (
@@ -339,3 +339,36 @@ def test_callbacks_and_schedules_on_a_device(tmp_path):
     saved = ModelCheckpoint.load(tmp_path / "best.pkl")
     assert isinstance(saved["coefs"][0], np.ndarray)
     assert_allclose(saved["coefs"][0], to_numpy(model.coefs_[0]), rtol=1e-6)
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize(("name", "device_name", "dtype_name"), DEVICE_COMBINATIONS)
+def test_regressor_matches_numpy(name, device_name, dtype_name, loss):
+    xp, where, _, np_dtype = namespace(name, device_name, dtype_name)
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(50, 4)).astype(np_dtype)
+    y = np.exp(0.5 * X[:, 0]) if loss == "poisson" else X @ [1.0, -2.0, 0.5, 0.0]
+    on = functools.partial(xp.asarray, device=where)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        kwargs = dict(hidden_layer_sizes=(6,), loss=loss, max_iter=5, random_state=0)
+        reference = MLPMomentumRegressor(**kwargs).fit(X, y)
+        model = MLPMomentumRegressor(**kwargs).fit(on(X), on(y))
+        prediction = model.predict(on(X))
+    rtol = 1e-5 if np_dtype == np.float64 else 1e-3
+    assert device(prediction) == device(on(X))
+    assert tuple(prediction.shape) == (50,)
+    assert_close(prediction, reference.predict(X), rtol)
+    assert_close(model.coefs_[0], reference.coefs_[0], rtol)
+
+
+@pytest.mark.parametrize(("name", "device_name", "dtype_name"), COMBINATIONS)
+def test_regressor_check_array_api_input(name, device_name, dtype_name):
+    check_array_api_input(
+        "MLPMomentumRegressor",
+        MLPMomentumRegressor((8,), max_iter=5, random_state=0),
+        array_namespace=name,
+        device_name=device_name,
+        dtype_name=dtype_name,
+        check_sample_weight=True,
+    )
