@@ -6,7 +6,10 @@ CPU, and CUDA, MPS or CuPy where present); missing ones are skipped.
 """
 
 import functools
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -372,3 +375,30 @@ def test_regressor_check_array_api_input(name, device_name, dtype_name):
         dtype_name=dtype_name,
         check_sample_weight=True,
     )
+
+
+def test_benchmark_script_runs():
+    pytest.importorskip("torch")
+    script = Path(__file__).parents[1] / "benchmarks" / "bench_array_api.py"
+    arguments = [
+        "--sizes",
+        "tiny",
+        "--epochs",
+        "1",
+        "--repeats",
+        "1",
+        "--workloads",
+        "C",
+    ]
+    result = subprocess.run(
+        [sys.executable, str(script), *arguments, "--torch-threads", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    # header, rule, then C in two dtypes on two paths
+    assert len(rows) == 2 + 2 * 2
+    assert sum("| torch cpu" in row for row in rows) == 2
