@@ -47,6 +47,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from ._array_api import copy_array, to_numpy
 from .solvers._params import ParamsMixin
 
 __all__ = [
@@ -382,9 +383,9 @@ class EarlyStopping(Callback):
             self.best_value_ = record[self.monitor]
             if self.restore_best_weights:
                 if self._best_params is None:
-                    self._best_params = context.params.copy()
+                    self._best_params = copy_array(context.params)
                 else:
-                    np.copyto(self._best_params, context.params)
+                    self._best_params[...] = context.params
         if self._plateau.wait >= self.patience:
             self.stopped_epoch_ = record["epoch"]
             return True
@@ -649,9 +650,9 @@ class ModelCheckpoint(Callback):
         self.best_epoch_ = record["epoch"]
         self.best_value_ = record[self.monitor]
         if self.best_params_ is None:
-            self.best_params_ = context.params.copy()
+            self.best_params_ = copy_array(context.params)
         else:
-            np.copyto(self.best_params_, context.params)
+            self.best_params_[...] = context.params
         if self.path_ is not None:
             self._write()
         return False
@@ -676,8 +677,9 @@ class ModelCheckpoint(Callback):
         # Plain arrays, ints, floats and strings only: skops loads them
         # without trusting any type.
         payload = {
-            "coefs": [np.array(W) for W in coefs],
-            "intercepts": [np.array(b) for b in intercepts],
+            # numpy copies (from a device too): a file any machine can load
+            "coefs": [np.array(to_numpy(W)) for W in coefs],
+            "intercepts": [np.array(to_numpy(b)) for b in intercepts],
             "epoch": int(self.best_epoch_),
             "monitor": str(self.monitor),
             "value": float(self.best_value_),
