@@ -27,6 +27,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax 3 shipped in a PyPI package and copied into _static/mathjax:
+    # formulas render without network access (no CDN).
+    "sphinx-mathjax-offline",
     "sphinx.ext.viewcode",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
@@ -53,6 +56,10 @@ autodoc_typehints = "none"
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 numpydoc_xref_param_type = False
+
+# The file sphinx-mathjax-offline copies into _static (set here too, so the
+# page never falls back to the CDN default whatever the extension order).
+mathjax_path = "mathjax/tex-chtml.js"
 
 # -- sphinx-gallery ------------------------------------------------------------
 sphinx_gallery_conf = {

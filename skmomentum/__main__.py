@@ -16,8 +16,19 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
-from . import MLPMomentumClassifier, MLPMomentumRegressor
+from . import MLPMomentumClassifier, MLPMomentumRegressor, __version__
 from .solvers import SOLVER_ALIASES
+
+
+def _positive_int(text):
+    """argparse type: an int >= 1 (argparse turns the error into exit 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def main(argv=None):
@@ -33,7 +44,12 @@ def main(argv=None):
         default="classification",
         help="digits with the classifier (default) or diabetes with the regressor",
     )
-    parser.add_argument("--max-iter", type=int, default=200, help="epochs (200)")
+    parser.add_argument(
+        "--version", action="version", version=f"skmomentum {__version__}"
+    )
+    parser.add_argument(
+        "--max-iter", type=_positive_int, default=200, help="epochs, >= 1 (200)"
+    )
     parser.add_argument(
         "--solvers",
         nargs="+",

@@ -1,48 +1,50 @@
-"""Hidden-layer activations, applied in place, and their derivatives.
+"""Hidden-layer activations and their derivatives, for any array namespace.
+
+Every function takes the ops of :mod:`skmomentum._array_api` (numpy's by
+default) and returns its result: with numpy's ops the work happens in place
+(in ``Z``, ``delta`` or ``scratch``) and the result *is* that buffer; with
+another namespace's ops it is a new array.
 
 ``ACTIVATIONS`` serves prediction. ``TRAINING`` pairs a forward and a
 backward function for the training path; derivatives are written in terms of
 the activation's *output* ``A`` (what the forward pass keeps), multiply the
-back-propagated ``delta`` in place and use ``scratch``, a buffer shaped like
-``A``, so that nothing is allocated.
+back-propagated ``delta`` and use ``scratch``, a buffer shaped like ``A``
+(None outside numpy), so that numpy allocates nothing.
 """
 
-import numpy as np
-from scipy.special import expit
+from ._array_api import NUMPY_OPS
 
 
-def _identity(Z):
+def _identity(Z, ops=NUMPY_OPS):
     return Z
 
 
-def _logistic(Z):
-    return expit(Z, out=Z)
+def _logistic(Z, ops=NUMPY_OPS):
+    return ops.expit(Z, out=Z)
 
 
-def _tanh(Z):
-    return np.tanh(Z, out=Z)
+def _tanh(Z, ops=NUMPY_OPS):
+    return ops.tanh(Z, out=Z)
 
 
-def _relu(Z):
-    return np.maximum(Z, 0, out=Z)
+def _relu(Z, ops=NUMPY_OPS):
+    return ops.relu(Z, out=Z)
 
 
-def _identity_derivative(A, delta, scratch):
+def _identity_derivative(A, delta, scratch, ops=NUMPY_OPS):
     return delta
 
 
-def _logistic_derivative(A, delta, scratch):
-    np.subtract(1, A, out=scratch)
-    scratch *= A
-    delta *= scratch
-    return delta
+def _logistic_derivative(A, delta, scratch, ops=NUMPY_OPS):
+    scratch = ops.subtract(1, A, out=scratch)
+    scratch = ops.multiply(scratch, A, out=scratch)
+    return ops.multiply(delta, scratch, out=delta)
 
 
-def _tanh_derivative(A, delta, scratch):
-    np.square(A, out=scratch)
-    np.subtract(1, scratch, out=scratch)
-    delta *= scratch
-    return delta
+def _tanh_derivative(A, delta, scratch, ops=NUMPY_OPS):
+    scratch = ops.square(A, out=scratch)
+    scratch = ops.subtract(1, scratch, out=scratch)
+    return ops.multiply(delta, scratch, out=delta)
 
 
 ACTIVATIONS = {
@@ -52,25 +54,26 @@ ACTIVATIONS = {
     "relu": _relu,
 }
 
-# The training path: ``forward(Z, scratch)`` applies the activation in place
-# and may leave in ``scratch`` what ``backward(A, delta, scratch)`` needs.
-# For ReLU that is the 0/1 step of ``Z > 0``: one comparison then two
-# multiplications, several times faster than ``np.maximum`` then ``np.sign``
-# (neither has a SIMD loop here) on batch-sized arrays.
+# The training path: ``forward(Z, scratch, ops)`` applies the activation and
+# returns ``(A, kept)``, ``kept`` being what ``backward(A, delta, kept, ops)``
+# needs (``scratch`` itself with numpy). For ReLU that is the 0/1 step of
+# ``Z > 0``: one comparison then two multiplications, several times faster
+# than ``np.maximum`` then ``np.sign`` (neither has a SIMD loop here) on
+# batch-sized arrays.
 
 
-def _relu_keep_step(Z, step):
-    np.greater(Z, 0, out=step)
-    return np.multiply(Z, step, out=Z)
+def _relu_keep_step(Z, step, ops=NUMPY_OPS):
+    step = ops.positive_step(Z, out=step)
+    return ops.multiply(Z, step, out=Z), step
 
 
-def _relu_step_derivative(A, delta, step):
-    return np.multiply(delta, step, out=delta)
+def _relu_step_derivative(A, delta, step, ops=NUMPY_OPS):
+    return ops.multiply(delta, step, out=delta)
 
 
 def _forward_only(activation):
-    def forward(Z, scratch):
-        return activation(Z)
+    def forward(Z, scratch, ops=NUMPY_OPS):
+        return activation(Z, ops), scratch
 
     return forward
 

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
+from sklearn.utils._array_api import _is_numpy_namespace, check_same_namespace
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
@@ -29,6 +30,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import ACTIVATIONS
+from ._array_api import Placement, float_dtypes, namespace_and_device, to_numpy
 from ._diagnostics import warn_if_useless
 from ._network import NetworkObjective, forward, init_params, pack, unpack
 from ._persistence import PersistenceMixin
@@ -39,7 +41,7 @@ from .callbacks import (
     TrainingContext,
     fresh_copy,
 )
-from .solvers import SOLVER_ALIASES, resolve_solver
+from .solvers import SOLVER_ALIASES, GradientSolver, resolve_solver
 
 try:  # scikit-learn >= 1.9: experimental callbacks (set_callbacks)
     from sklearn.callback import CallbackSupportMixin as _CallbackSupport
@@ -170,6 +172,8 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        if continuing:
+            check_same_namespace(X, self, attribute="_first_coefs", method="fit")
         X, y = validate_data(
             self,
             X,
@@ -177,13 +181,24 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             accept_sparse=_SPARSE_FORMATS,
             multi_output=True,
             # A fitted model keeps its dtype; a new one takes float32 or float64.
-            dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            dtype=self.coefs_[0].dtype if continuing else float_dtypes(*_where(X)),
             reset=not continuing,
         )
         if sample_weight is not None:
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=X.dtype, ensure_non_negative=True
             )
+        # Array API: prepare in numpy, train in X's namespace and on its device.
+        place, (y_xp, y_device) = Placement(X), _where(y)
+        if not place.is_numpy:
+            if not isinstance(solver, GradientSolver):
+                raise TypeError(
+                    f"{solver!r} trains on numpy arrays only; with "
+                    "array_api_dispatch=True and arrays of another namespace, "
+                    "use a gradient solver (e.g. solver='adam') or numpy input."
+                )
+            X, y, sample_weight = map(to_numpy, (X, y, sample_weight))
+            val = tuple(map(to_numpy, val))
         X, y, Y, sample_weight, targets = self._training_data(
             X, y, sample_weight, incremental, classes, continuing
         )
@@ -195,11 +210,14 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             else check_random_state(self.random_state)
         )
         # Work on copies so that a failure leaves the fitted model untouched.
+        dtype = place.dtype(X.dtype)
         if continuing:
-            params = self._packed_params(layer_units, X.dtype)
+            params = self._packed_params(layer_units, dtype)
             state = self._continued_state(solver, params, rng)
         else:
-            params = init_params(layer_units, self.activation, X.dtype, rng)
+            params = init_params(
+                layer_units, self.activation, dtype, rng, place.xp, place.device
+            )
             state = solver.init_state(params, rng)
         stopping, previous = self._previous_run(continuing)
 
@@ -214,16 +232,19 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             validate = self._validation_metrics(
                 layer_units, out_activation, *validation
             )
+            if not place.is_numpy:  # the held-out set is scored on the host
+                validate = _on_host(validate)
         if self.early_stopping:
             best_params = (
                 self._packed_params(
-                    layer_units, X.dtype, self._best_coefs, self._best_intercepts
+                    layer_units, dtype, self._best_coefs, self._best_intercepts
                 )
                 if continuing and hasattr(self, "_best_coefs")
-                else params.copy()
+                else place.copy(params)
             )
 
         X_train, Y_train, y_train, sw_train = train
+        X_train, Y_train, sw_train = map(place.to_device, (X_train, Y_train, sw_train))
         batch_size = solver.resolve_batch_size(X_train.shape[0])
         objective = NetworkObjective(
             layer_units,
@@ -231,8 +252,10 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             out_activation,
             self.loss,
             self.alpha,
-            X.dtype,
+            dtype,
             batch_size,
+            place.xp,
+            place.device,
         )
         batches = BatchIterator(
             X_train, Y_train, sw_train, batch_size, self.shuffle, rng
@@ -284,15 +307,20 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             bridge.end(params)
 
         if not incremental:  # once per fit; per partial_fit block it is noise
-            warn_if_useless(self, *unpack(params, layer_units), X, y, targets, solver)
+            # (on the host: X and y are the numpy copies there)
+            layers = unpack(to_numpy(params), layer_units)
+            warn_if_useless(self, *layers, X, y, targets, solver)
         # Training succeeded: commit everything at once.
         if self.early_stopping:
             self._best_coefs, self._best_intercepts = unpack(
-                best_params.copy(), layer_units
+                place.copy(best_params), layer_units
             )
-        vars(self).update(
-            self._fitted_attributes(targets, layer_units, out_activation, params)
-        )
+        fitted = self._fitted_attributes(targets, layer_units, out_activation, params)
+        if "classes_" in fitted and not _is_numpy_namespace(y_xp):
+            # As scikit-learn's array-API classifiers: numeric classes_ in y's
+            # namespace and on its device (strings stay numpy).
+            fitted["classes_"] = _labels_to(fitted["classes_"], y_xp, y_device)
+        vars(self).update(fitted)
         self.solver_ = solver
         self.solver_state_ = state
         self._random_state = rng
@@ -393,7 +421,9 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             return solver.init_state(params, rng)
         state = copy.deepcopy(old)
         for name, value in vars(state).items():
-            if isinstance(value, np.ndarray) and value.shape[-1:] != params.shape:
+            if isinstance(value, np.generic) or not hasattr(value, "shape"):
+                continue  # step counts, scales, random states
+            if tuple(value.shape[-1:]) != tuple(params.shape):
                 return solver.init_state(params, rng)
             if isinstance(value, np.ndarray):
                 setattr(state, name, value.astype(params.dtype, copy=False))
@@ -477,18 +507,52 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
 
     # ---------------------------------------------------------- prediction
 
-    def _logits(self, X):
+    def _logits(self, X, method="predict"):
         check_is_fitted(self)
+        check_same_namespace(X, self, attribute="_first_coefs", method=method)
         X = validate_data(
             self,
             X,
             accept_sparse=_SPARSE_FORMATS,
-            dtype=(np.float64, np.float32),
+            dtype=float_dtypes(*_where(X)),
             reset=False,
         )
         return forward(self.coefs_, self.intercepts_, self.activation, X)
 
+    @property
+    def _first_coefs(self):
+        # What check_same_namespace compares inputs with (coefs_ is a list).
+        return self.coefs_[0]
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
+        # torch, CuPy, array-api-strict with array_api_dispatch=True; the
+        # genetic solver stays numpy-only.
+        solver = self.solver
+        if isinstance(solver, str):
+            solver = SOLVER_ALIASES.get(solver, GradientSolver)
+        tags.array_api_support = isinstance(solver, GradientSolver) or (
+            isinstance(solver, type) and issubclass(solver, GradientSolver)
+        )
         return tags
+
+
+def _where(array):
+    """``(xp, device)`` of ``array``: numpy for lists, DataFrames, sparse."""
+    return namespace_and_device(array)
+
+
+def _on_host(validate):
+    """``validate`` fed numpy copies of the (device) parameters."""
+
+    def on_host(params):
+        return validate(to_numpy(params))
+
+    return on_host
+
+
+def _labels_to(labels, xp, device):
+    if labels.dtype.kind not in "biuf":
+        return labels
+    return xp.asarray(labels, device=device)

@@ -6,13 +6,13 @@ with the regressor in ``_base``.
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import log_expit, log_softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from ._array_api import labels_like, ops_for, to_numpy
 from ._base import BaseMLPMomentum
 from ._losses import output_probabilities
 from ._targets import (
@@ -257,6 +257,12 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             recorded every epoch (``history_``, ``validation_loss_curve_``,
             ``validation_scores_``) and can be monitored by callbacks. With
             ``early_stopping=True`` it replaces the held-out split.
+            Inside a ``Pipeline``, route it through the preprocessing
+            steps: ``sklearn.set_config(enable_metadata_routing=True)``,
+            ``Pipeline(steps, transform_input=["X_val"])`` and
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator
+            (the user guide shows it); unrouted, it would reach the network
+            untransformed.
         y_val : array-like of shape (n_val,) or (n_val, n_labels), default=None
             Labels of ``X_val`` (classes seen in ``y`` only).
 
@@ -432,7 +438,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             Predicted labels (an indicator matrix for multilabel targets).
         """
         proba = output_probabilities(self._logits(X), self.out_activation_)
-        return self._label_binarizer.inverse_transform(proba)
+        labels = self._label_binarizer.inverse_transform(to_numpy(proba))
+        return labels_like(labels, proba)
 
     def predict_proba(self, X):
         """Probability of each class.
@@ -448,9 +455,10 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             Class probabilities in the order of ``classes_`` (for multilabel
             targets, the probability of each label).
         """
-        proba = output_probabilities(self._logits(X), self.out_activation_)
+        Z = self._logits(X, "predict_proba")
+        proba = output_probabilities(Z, self.out_activation_)
         if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1 - proba, proba])
+            return ops_for(proba).xp.concat([1 - proba, proba], axis=1)
         return proba
 
     def predict_log_proba(self, X):
@@ -466,12 +474,13 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities, finite even where a probability rounds to zero.
         """
-        Z = self._logits(X)
+        Z = self._logits(X, "predict_log_proba")
+        ops = ops_for(Z)
         if self.out_activation_ == "softmax":
-            return log_softmax(Z, axis=1)
+            return ops.log_softmax(Z, axis=1)
         if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([log_expit(-Z), log_expit(Z)])
-        return log_expit(Z)
+            return ops.xp.concat([ops.log_expit(-Z), ops.log_expit(Z)], axis=1)
+        return ops.log_expit(Z)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -26,31 +26,29 @@ from ._activations import ACTIVATIONS
 MAX_PROBE_ROWS = 10_000
 #: Warn when more than this share of the ReLU hidden units never activates.
 DEAD_SHARE = 0.9
-_CHUNK_ROWS = 2_000  # bounds the memory of the probe's activations
+_CHUNK_ROWS = 256  # bounds the probe's activations (256 x widest layer)
 
 
 def probe_rows(n_samples, max_rows=MAX_PROBE_ROWS):
-    """At most ``max_rows`` evenly spaced rows of ``n_samples`` (an index).
+    """At most ``max_rows`` evenly spaced rows of ``n_samples`` (a slice).
 
     Deterministic on purpose: a random draw would consume the estimator's
-    random stream and change the next ``warm_start`` fit. All rows are a
-    slice, so the probe is a view, not a copy.
+    random stream and change the next ``warm_start`` fit. A slice with a
+    step makes the probe a view of the training data, never a copy of it.
 
     Parameters
     ----------
     n_samples : int
         Number of training rows.
     max_rows : int, default=MAX_PROBE_ROWS
-        Largest number of rows returned.
+        Largest number of rows selected.
 
     Returns
     -------
-    rows : slice or ndarray of int
-        ``slice(None)``, or sorted row indices.
+    rows : slice
+        Every ``ceil(n_samples / max_rows)``-th row.
     """
-    if n_samples <= max_rows:
-        return slice(None)
-    return np.linspace(0, n_samples - 1, max_rows).astype(np.intp)
+    return slice(None, None, max(1, -(-n_samples // max_rows)))
 
 
 def _probe(coefs, intercepts, activation, X):

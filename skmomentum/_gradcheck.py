@@ -6,8 +6,15 @@ parameter. :func:`minimize` uses them when no gradient is given;
 :func:`check_gradients` uses them to test backpropagation.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    validate_params,
+)
 
 
 def central_differences(loss, x, eps=None, indices=None):
@@ -144,6 +151,15 @@ def _max_relative_error(
     return float(np.max(errors, initial=0.0))
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["_make_objective"])],
+        "eps": [Interval(Real, 0, None, closed="neither")],
+        "max_params": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def check_gradients(
     estimator, X, y, *, sample_weight=None, eps=1e-6, max_params=2000, random_state=0
 ):
@@ -175,10 +191,10 @@ def check_gradients(
     sample_weight : array-like of shape (n_samples,), default=None
         Per-sample weights.
     eps : float, default=1e-6
-        Relative finite-difference step.
+        Relative finite-difference step, > 0 and finite.
     max_params : int, default=2000
         Networks with more parameters have a random sample of this many
-        checked.
+        checked, >= 1.
     random_state : int, RandomState or None, default=0
         Draws that sample.
 
@@ -186,6 +202,14 @@ def check_gradients(
     -------
     error : float
         The largest relative error over the checked parameters.
+
+    Raises
+    ------
+    sklearn.utils._param_validation.InvalidParameterError
+        If ``eps`` or ``max_params`` is out of range.
+    ValueError
+        If the estimator is a fitted classifier and ``y`` has labels
+        outside its ``classes_`` (they would be encoded as no class at all).
 
     Examples
     --------
@@ -198,6 +222,17 @@ def check_gradients(
     >>> check_gradients(clf, X, y) < 1e-6
     True
     """
+    binarizer = getattr(estimator, "_label_binarizer", None)
+    if binarizer is not None and hasattr(estimator, "coefs_"):
+        from ._targets import check_known_classes
+
+        check_known_classes(
+            y,
+            binarizer,
+            "y",
+            "check_gradients on a fitted estimator needs labels it was fitted "
+            "on; use an unfitted clone (sklearn.base.clone) for other labels.",
+        )
     objective, flat_params = estimator._make_objective(X, y, sample_weight)
     return _max_relative_error(
         objective,

@@ -12,7 +12,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, TRAINING
-from ._losses import LOSS_FUNCTIONS
+from ._array_api import array_ops, namespace_and_device, ops_for
+from ._losses import LOSS_FUNCTIONS, check_out_activation
 
 
 def n_params(layer_units):
@@ -21,49 +22,78 @@ def n_params(layer_units):
 
 
 def unpack(flat, layer_units):
-    """Per-layer ``(coefs, intercepts)`` views into the flat vector ``flat``."""
+    """Per-layer ``(coefs, intercepts)`` views into the flat vector ``flat``.
+
+    Slicing and reshaping a contiguous vector give views in numpy, torch,
+    CuPy and array-api-strict alike (the standard leaves it open).
+    """
+    reshape = np.reshape if isinstance(flat, np.ndarray) else None
+    if reshape is None:
+        reshape = namespace_and_device(flat)[0].reshape
     coefs, intercepts, start = [], [], 0
     for fan_in, fan_out in pairwise(layer_units):
         stop = start + fan_in * fan_out
-        coefs.append(flat[start:stop].reshape(fan_in, fan_out))
+        coefs.append(reshape(flat[start:stop], (fan_in, fan_out)))
         intercepts.append(flat[stop : stop + fan_out])
         start = stop + fan_out
     return coefs, intercepts
 
 
-def init_params(layer_units, activation, dtype, random_state):
+def init_params(layer_units, activation, dtype, random_state, xp=None, device=None):
     """Glorot-uniform initialisation, as scikit-learn's MLP does.
 
     Each layer draws coefficients then intercepts from
     ``U(-b, b)`` with ``b = sqrt(factor / (fan_in + fan_out))``, ``factor``
-    2 for the logistic activation and 6 otherwise.
+    2 for the logistic activation and 6 otherwise. The draws always come
+    from numpy's ``random_state`` (the array API has no random numbers), so
+    every namespace starts from the same weights; with ``xp`` (an array-API
+    namespace) they are then moved to ``device`` as ``dtype`` of ``xp``.
     """
-    flat = np.empty(n_params(layer_units), dtype=dtype)
+    generic = not array_ops(xp).is_numpy
+    flat = np.empty(n_params(layer_units), dtype=np.float64 if generic else dtype)
     factor = 2.0 if activation == "logistic" else 6.0
     for W, b in zip(*unpack(flat, layer_units)):
         bound = np.sqrt(factor / (W.shape[0] + W.shape[1]))
         W[...] = random_state.uniform(-bound, bound, W.shape)
         b[...] = random_state.uniform(-bound, bound, b.shape)
+    if generic:  # rounding float64 draws to float32 here or in numpy is the same
+        return xp.asarray(flat, dtype=dtype, device=device)
     return flat
 
 
 def pack(coefs, intercepts, dtype):
     """A new flat vector holding ``coefs`` and ``intercepts`` (any arrays)."""
+    ops = ops_for(*coefs, *intercepts)
+    if ops.is_numpy:
+        parts = []
+        for W, b in zip(coefs, intercepts):
+            parts += [np.ravel(W), np.ravel(b)]
+        return np.concatenate(parts).astype(dtype, copy=False)
+    return ops.astype(_concat_layers(ops.xp, coefs, intercepts), dtype)
+
+
+def _concat_layers(xp, coefs, intercepts):
     parts = []
     for W, b in zip(coefs, intercepts):
-        parts += [np.ravel(W), np.ravel(b)]
-    return np.concatenate(parts).astype(dtype, copy=False)
+        parts += [xp.reshape(W, (-1,)), xp.reshape(b, (-1,))]
+    return xp.concat(parts)
 
 
 def forward(coefs, intercepts, activation, X):
-    """Output-layer logits of the network for the rows of ``X``."""
+    """Output-layer logits of the network for the rows of ``X``.
+
+    Any array namespace (that of the parameters); sparse ``X`` with numpy.
+    """
+    ops = ops_for(*coefs)
     A = X
     hidden = ACTIVATIONS[activation]
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
-        Z = np.asarray(A @ W)
-        Z += b
+        Z = A @ W
+        if ops.is_numpy:
+            Z = np.asarray(Z)  # sparse @ dense can give np.matrix
+        Z = ops.add(Z, b, out=Z)
         if i < len(coefs) - 1:
-            A = hidden(Z)
+            A = hidden(Z, ops)
     return Z
 
 
@@ -75,10 +105,13 @@ class NetworkObjective:
     activation, delta and gradient buffers are allocated once for the largest
     batch and sliced for smaller ones.
 
-    The hot path allocates nothing: every matrix product and ufunc writes
-    into a preallocated buffer, the per-layer views of a parameter vector are
-    cached while the same array is passed again (the training loop updates
-    one array in place), and so are the buffer slices of each batch size.
+    With numpy the hot path allocates nothing: every matrix product and ufunc
+    writes into a preallocated buffer, the per-layer views of a parameter
+    vector are cached while the same array is passed again (the training loop
+    updates one array in place), and so are the buffer slices of each batch
+    size. With another array-API namespace (``xp``: torch, CuPy,
+    array-api-strict) the same formulas run on the batch's device and return
+    new arrays, the standard having no ``out=``.
 
     Parameters
     ----------
@@ -86,18 +119,22 @@ class NetworkObjective:
         ``[n_features, hidden..., n_outputs]``.
     activation : str
         Hidden activation name.
-    out_activation : {"logistic", "softmax"}
-        Output activation.
-    loss : {"log_loss", "squared_error"}
+    out_activation : {"logistic", "softmax", "identity", "exp"}
+        Output activation (one that ``loss`` is defined for).
+    loss : {"log_loss", "squared_error", "poisson"}
         Loss name.
     alpha : float
         L2 penalty; the loss adds ``0.5 * alpha * ||W||**2 / sum(weights)``
         over coefficient matrices (not intercepts), as scikit-learn does.
-    dtype : numpy dtype
-        float32 or float64.
+    dtype : dtype
+        float32 or float64 (of ``xp``).
     max_batch_size : int
         Size of the largest batch ``set_batch`` will receive (a larger one
         grows the buffers).
+    xp : namespace, default=None
+        The array namespace of the parameters and batches; None for numpy.
+    device : device, default=None
+        Where ``xp``'s arrays live.
     """
 
     def __init__(
@@ -109,14 +146,29 @@ class NetworkObjective:
         alpha,
         dtype,
         max_batch_size,
+        xp=None,
+        device=None,
     ):
+        check_out_activation(loss, out_activation)
         self.layer_units = list(layer_units)
         self.activation = activation
         self.out_activation = out_activation
         self.loss_function = LOSS_FUNCTIONS[loss]
         self.alpha = alpha
-        self.dtype = np.dtype(dtype)
+        self._ops = ops = array_ops(xp, device)
         self._hidden, self._derivative = TRAINING[activation]
+        self._flat = None  # the parameter array whose views are cached
+        self._slices = {}
+        if not ops.is_numpy:
+            self.dtype = dtype
+            # 1 on coefficients, 0 on intercepts: the penalty's gradient is
+            # (alpha / weight_sum) * mask * params.
+            mask = np.ones(n_params(layer_units))
+            for b in unpack(mask, layer_units)[1]:
+                b[...] = 0
+            self._penalty_mask = xp.asarray(mask, dtype=dtype, device=device)
+            return
+        self.dtype = np.dtype(dtype)
         self._grad = np.empty(n_params(layer_units), dtype=dtype)
         self._grad_coefs, self._grad_intercepts = unpack(self._grad, layer_units)
         # The penalty gradient (alpha / weight_sum) * W, zero on intercepts.
@@ -124,7 +176,6 @@ class NetworkObjective:
         self._penalty_coefs = (
             unpack(self._penalty_grad, layer_units)[0] if alpha else None
         )
-        self._flat = None  # the parameter array whose views are cached
         self._allocate(max_batch_size)
 
     def _allocate(self, max_batch_size):
@@ -139,22 +190,35 @@ class NetworkObjective:
         self._slices = {}
 
     def _buffers(self, n):
-        """Views of the buffers for a batch of ``n`` rows (cached per ``n``)."""
+        """Views of the buffers for a batch of ``n`` rows (cached per ``n``).
+
+        Outside numpy there are no buffers: lists of None for the results.
+        """
         views = self._slices.get(n)
         if views is None:
-            if n > self._capacity:
-                self._allocate(n)
             if len(self._slices) > 8:
                 self._slices.clear()
-            views = self._slices[n] = (
-                [A[:n] for A in self._activations],
-                [D[:n] for D in self._deltas],
-                [S[:n] for S in self._scratch],
-                self._proba[:n],
-                self._rows[:n],
-                np.ones(n, dtype=self.dtype),
-            )
-        return views
+            views = self._slices[n] = self._new_buffers(n)
+        if self._ops.is_numpy:
+            return views
+        n_layers = len(self.layer_units) - 1
+        fresh = [[None] * n_layers, [None] * n_layers, [None] * (n_layers - 1)]
+        return (*fresh, *views[3:])
+
+    def _new_buffers(self, n):
+        if not self._ops.is_numpy:
+            ones = self._ops.xp.ones(n, dtype=self.dtype, device=self._ops.device)
+            return None, None, None, None, None, ones
+        if n > self._capacity:
+            self._allocate(n)
+        return (
+            [A[:n] for A in self._activations],
+            [D[:n] for D in self._deltas],
+            [S[:n] for S in self._scratch],
+            self._proba[:n],
+            self._rows[:n],
+            np.ones(n, dtype=self.dtype),
+        )
 
     def _views(self, flat):
         """Per-layer views of ``flat``, cached while ``flat`` is the same array."""
@@ -178,18 +242,18 @@ class NetworkObjective:
         estimate of the full weighted mean and a weight still matters with one
         sample per batch.
         """
-        n = X.shape[0]
+        n, ops = X.shape[0], self._ops
         if sample_weight is None:
             self.weight_sum = float(n)
             # Equal weights are one float: the loss functions scale by it.
             self._w = 1.0 / n
         else:
             if mean_weight is None:
-                mean_weight = float(sample_weight.mean())
+                mean_weight = float(ops.mean(sample_weight))
             self.weight_sum = n * float(mean_weight)
-            self._w = (sample_weight / self.weight_sum).astype(self.dtype, copy=False)
+            self._w = ops.astype(sample_weight / self.weight_sum, self.dtype)
         if Y.dtype != self.dtype:  # compact (e.g. uint8 one-hot) targets
-            Y = Y.astype(self.dtype)
+            Y = ops.astype(Y, self.dtype)
         self._X, self._Y, self._n = X, Y, n
         self._sparse = sp.issparse(X)
         self._same_dtype = getattr(X, "dtype", None) == self.dtype
@@ -200,59 +264,71 @@ class NetworkObjective:
         return self.loss_and_grad(flat)[0]
 
     def loss_and_grad(self, flat):
-        """Loss and gradient (a reused buffer) of the current batch at ``flat``."""
+        """Loss and gradient (a reused buffer with numpy) of the batch at ``flat``."""
+        ops = self._ops
         coefs, intercepts = self._views(flat)
         activations, deltas, scratch, P, rows, ones = self._buffers(self._n)
         X, n, last = self._X, self._n, len(coefs) - 1
         # np.dot has less call overhead than np.matmul but needs every
         # operand in the output's dtype (as it is whenever we are training).
-        mm = np.dot if self._same_dtype and flat.dtype == self.dtype else np.matmul
+        mm = ops.dot if self._same_dtype and flat.dtype == self.dtype else ops.matmul
 
-        # Forward pass: Z = A @ W + b, hidden activations in place.
+        # Forward pass: Z = A @ W + b, hidden activations in place with numpy.
         A = X
         for i in range(last + 1):
             Z = activations[i]
             if i == 0 and self._sparse:
                 Z[...] = X @ coefs[0]
             else:
-                mm(A, coefs[i], out=Z)
-            np.add(Z, intercepts[i], out=Z)
+                Z = mm(A, coefs[i], out=Z)
+            Z = activations[i] = ops.add(Z, intercepts[i], out=Z)
             if i < last:
-                A = self._hidden(Z, scratch[i])
-        loss = self.loss_function(
-            Z, self._Y, self._w, self.out_activation, P, deltas[last], rows
+                A, scratch[i] = self._hidden(Z, scratch[i], ops)
+                activations[i] = A
+        loss, deltas[last] = self.loss_function(
+            Z, self._Y, self._w, self.out_activation, P, deltas[last], rows, ops
         )
 
-        # L2 penalty: (alpha / weight_sum) * W into a buffer that is zero on
+        # L2 penalty: (alpha / weight_sum) * W into a vector that is zero on
         # the intercepts, so its dot with ``flat`` is twice the penalty.
-        penalty = self._penalty_grad
         if self.alpha:
             scale = self.alpha / self.weight_sum
-            for W, out in zip(coefs, self._penalty_coefs):
-                np.multiply(W, scale, out=out)
-            loss += 0.5 * float(np.vdot(flat, penalty))
+            if ops.is_numpy:
+                penalty = self._penalty_grad
+                for W, out in zip(coefs, self._penalty_coefs):
+                    np.multiply(W, scale, out=out)
+            else:
+                penalty = flat * (self._penalty_mask * scale)
+            loss += 0.5 * float(ops.vdot(flat, penalty))
 
         # Backward pass: transposed views go to BLAS as flags, not copies.
-        grad_coefs, grad_intercepts = self._grad_coefs, self._grad_intercepts
+        if ops.is_numpy:
+            grad_coefs, grad_intercepts = self._grad_coefs, self._grad_intercepts
+        else:
+            grad_coefs, grad_intercepts = [None] * (last + 1), [None] * (last + 1)
         for i in range(last, -1, -1):
             A_prev = X if i == 0 else activations[i - 1]
             if i == 0 and self._sparse:
                 grad_coefs[0][...] = A_prev.T @ deltas[0]
             elif n == 1:  # an outer product: broadcasting beats a GEMM call
-                np.multiply(A_prev.T, deltas[i], out=grad_coefs[i])
+                grad_coefs[i] = ops.multiply(A_prev.T, deltas[i], out=grad_coefs[i])
             else:
-                mm(A_prev.T, deltas[i], out=grad_coefs[i])
+                grad_coefs[i] = mm(A_prev.T, deltas[i], out=grad_coefs[i])
             # Column sums as a matrix-vector product (faster than a reduce).
-            mm(ones, deltas[i], out=grad_intercepts[i])
+            grad_intercepts[i] = mm(ones, deltas[i], out=grad_intercepts[i])
             if i > 0:
                 if coefs[i].shape[1] == 1:  # one output: an outer product
-                    np.multiply(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                    delta = ops.multiply(deltas[i], self._coefs_T[i], out=deltas[i - 1])
                 else:
-                    mm(deltas[i], self._coefs_T[i], out=deltas[i - 1])
-                self._derivative(A_prev, deltas[i - 1], scratch[i - 1])
+                    delta = mm(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                deltas[i - 1] = self._derivative(A_prev, delta, scratch[i - 1], ops)
+        if ops.is_numpy:
+            grad = self._grad
+        else:
+            grad = _concat_layers(ops.xp, grad_coefs, grad_intercepts)
         if self.alpha:
-            np.add(self._grad, penalty, out=self._grad)
-        return loss, self._grad
+            grad = ops.add(grad, penalty, out=grad)
+        return loss, grad
 
     # Population evaluation for gradient-free solvers (skmomentum.solvers.Genetic).
     _LOSSES_MAX_ELEMENTS = 2**21  # activations held at once by ``losses``
@@ -275,6 +351,12 @@ class NetworkObjective:
         losses : ndarray of shape (n_candidates,)
             Loss of each candidate, float64.
         """
+        if not self._ops.is_numpy:
+            raise TypeError(
+                "Population losses (the Genetic solver) need numpy arrays; "
+                "fit with array_api_dispatch off or with numpy inputs, or pick a "
+                "gradient solver."
+            )
         population = np.asarray(population, dtype=self.dtype)
         per_candidate = self._n * sum(self.layer_units[1:])
         chunk = max(1, self._LOSSES_MAX_ELEMENTS // max(per_candidate, 1))
@@ -309,5 +391,5 @@ class NetworkObjective:
         P = np.empty((n, self.layer_units[-1]), dtype=self.dtype)
         delta = np.empty_like(P)
         Y, w, out = self._Y, self._w, self.out_activation
-        losses = [self.loss_function(Z[j], Y, w, out, P, delta) for j in range(c)]
+        losses = [self.loss_function(Z[j], Y, w, out, P, delta)[0] for j in range(c)]
         return np.array(losses) + 0.5 * self.alpha * penalty / self.weight_sum

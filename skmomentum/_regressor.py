@@ -11,8 +11,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_array, column_or_1d
 
+from ._array_api import ops_for
 from ._base import BaseMLPMomentum
-from ._losses import LOSS_FUNCTIONS
+from ._losses import LOSS_FUNCTIONS, output_probabilities
 from ._network import forward, unpack
 
 # The output activation that goes with each loss, as in MLPRegressor.
@@ -78,7 +79,7 @@ def regression_metrics(
     def validate(params):
         Z = forward(*unpack(params, layer_units), activation, X)
         # The loss functions leave the output activation of Z in ``prediction``.
-        val_loss = loss_function(Z, Y, w, out_activation, prediction, delta)
+        val_loss, _ = loss_function(Z, Y, w, out_activation, prediction, delta)
         if not np.isfinite(prediction).all():
             return float(val_loss), np.nan
         score = r2_score(Y, prediction, sample_weight=sample_weight)
@@ -287,6 +288,12 @@ class MLPMomentumRegressor(RegressorMixin, BaseMLPMomentum):
             recorded every epoch (``history_``, ``validation_loss_curve_``,
             ``validation_scores_``) and can be monitored by callbacks. With
             ``early_stopping=True`` it replaces the held-out split.
+            Inside a ``Pipeline``, route it through the preprocessing
+            steps: ``sklearn.set_config(enable_metadata_routing=True)``,
+            ``Pipeline(steps, transform_input=["X_val"])`` and
+            ``set_fit_request(X_val=True, y_val=True)`` on this estimator
+            (the user guide shows it); unrouted, it would reach the network
+            untransformed.
         y_val : array-like of shape (n_val,) or (n_val, n_targets), \
                 default=None
             Targets of ``X_val``.
@@ -419,10 +426,10 @@ class MLPMomentumRegressor(RegressorMixin, BaseMLPMomentum):
             Predictions: 1-D when the model was fitted on one target (also a
             column vector), else one column per target.
         """
-        Z = self._logits(X)
-        if self.out_activation_ == "exp":
-            np.exp(Z, out=Z)
-        return Z.ravel() if Z.shape[1] == 1 else Z
+        prediction = output_probabilities(self._logits(X), self.out_activation_)
+        if prediction.shape[1] != 1:
+            return prediction
+        return ops_for(prediction).xp.reshape(prediction, (-1,))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

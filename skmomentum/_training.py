@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._array_api import all_finite, namespace_and_device
 from ._losses import LOSS_FUNCTIONS
 from ._network import forward, unpack
 
@@ -85,8 +86,17 @@ class BatchIterator:
         self.batch_size = batch_size
         self.shuffle = shuffle and batch_size < self.n_samples
         self.rng = rng
-        self.mean_weight = None if sample_weight is None else sample_weight.mean()
-        if self.shuffle and not sp.issparse(X):
+        # Arrays of another namespace (torch, CuPy) stay on their device.
+        self._xp = None
+        if not (isinstance(X, np.ndarray) or sp.issparse(X)):
+            self._xp, self._device = namespace_and_device(X)
+        if sample_weight is None:
+            self.mean_weight = None
+        elif self._xp is None:
+            self.mean_weight = sample_weight.mean()
+        else:
+            self.mean_weight = float(self._xp.mean(sample_weight))
+        if self.shuffle and not sp.issparse(X) and self._xp is None:
             self._X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
             # Compact (integer or boolean) targets are gathered into float rows.
             y_dtype = Y.dtype if Y.dtype.kind == "f" else X.dtype
@@ -99,10 +109,22 @@ class BatchIterator:
         X, Y, sw = self.X, self.Y, self.sample_weight
         if not self.shuffle:
             for start in range(0, n, size):
-                batch = slice(start, start + size)
-                yield X[batch], Y[batch], None if sw is None else sw[batch]
+                rows = slice(start, start + size)
+                # (the array API standard wants every axis indexed)
+                batch = rows if self._xp is None else (rows, ...)
+                yield X[batch], Y[batch], None if sw is None else sw[rows]
             return
         order = self.rng.permutation(n)
+        if self._xp is not None:  # the same order, gathered on the device
+            xp = self._xp
+            for start in range(0, n, size):
+                idx = xp.asarray(order[start : start + size], device=self._device)
+                yield (
+                    xp.take(X, idx, axis=0),
+                    xp.take(Y, idx, axis=0),
+                    None if sw is None else xp.take(sw, idx, axis=0),
+                )
+            return
         if sp.issparse(X):
             for start in range(0, n, size):
                 idx = order[start : start + size]
@@ -240,7 +262,7 @@ def run_epochs(
                 epoch_loss = total_loss / total_weight
                 log.n_iter += 1
                 log.n_samples_seen += n_samples
-                if not np.isfinite(params).all():
+                if not all_finite(params):
                     raise _diverged(
                         solver, f"the weights became non-finite in epoch {log.n_iter}"
                     )
@@ -265,7 +287,7 @@ def run_epochs(
                         print(f"Validation loss: {val_loss:f}")
                 if best_params is not None:
                     if stopping.update_score(score):
-                        np.copyto(best_params, params)
+                        best_params[...] = params
                 else:
                     stopping.update_loss(epoch_loss)
                 record["learning_rate"] = rate
@@ -306,7 +328,7 @@ def run_epochs(
                     stacklevel=6,
                 )
         except KeyboardInterrupt:
-            if not np.isfinite(params).all():
+            if not all_finite(params):
                 raise _diverged(solver, "interrupted with non-finite weights") from None
             warnings.warn(
                 "Training interrupted by user; keeping the weights of the last update.",
@@ -351,6 +373,7 @@ def validation_metrics(
         else:
             correct = ((Z > 0) == truth).all(axis=1)
         score = float(np.average(correct, weights=sample_weight))
-        return float(loss_function(Z, Y, w, out_activation, P, delta)), score
+        loss, _ = loss_function(Z, Y, w, out_activation, P, delta)
+        return float(loss), score
 
     return validate

@@ -22,18 +22,32 @@ and ``set_params``, so ``clone``, ``GridSearchCV`` and nested keys such as
 ``callbacks`` lists work. The estimator never uses the object you pass: every
 ``fit`` works on a fresh copy (``type(cb)(**cb.get_params(deep=False))``),
 kept afterwards as ``estimator.callbacks_``, so what a callback learns during
-a fit (best epoch, best weights, ...) is read from there.
+a fit (best epoch, best weights, ...) is read from there. Making that copy
+also validates the hyperparameters (``_parameter_constraints``, as
+scikit-learn estimators do), so a bad value is an error before the first
+epoch, not after it.
+
+Callbacks hold picklable hyperparameters only: an estimator with any
+callback attached pickles, deep-copies and ``joblib.dump``-s (a
+:class:`ProgressBar` writing to ``sys.stderr`` stores the stream by name).
 """
 
+import contextlib
 import copy
 import io
 import math
 import os
 import pickle
+import string
 import sys
+import tempfile
+import uuid
+from numbers import Integral, Real
 
 import numpy as np
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 
+from ._array_api import copy_array, to_numpy
 from .solvers._params import ParamsMixin
 
 __all__ = [
@@ -200,23 +214,51 @@ class Callback(ParamsMixin):
         """Called once after the last epoch (restore weights here)."""
 
     def __sklearn_clone__(self):
-        return fresh_copy(self)
+        return _copy(self)
 
 
 def fresh_copy(callback):
-    """A copy of ``callback`` with the same hyperparameters and no fit state.
+    """A validated copy of ``callback`` with the same hyperparameters and no
+    fit state: what the estimator calls, once per ``fit``, before training.
 
     Objects with ``get_params`` are rebuilt from them (hyperparameters with
     ``get_params`` are copied the same way; streams and other values in
-    ``_shared_params`` are shared); other objects are copied shallowly.
+    ``_shared_params`` are shared) and validated with their
+    ``_parameter_constraints``; other objects are copied shallowly.
+
+    Raises
+    ------
+    TypeError
+        If ``callback`` is a class instead of an instance, or has none of the
+        hooks; :class:`~sklearn.utils._param_validation.InvalidParameterError`
+        (a ``ValueError`` and ``TypeError``) if a hyperparameter is invalid.
     """
+    if isinstance(callback, type):
+        raise TypeError(
+            f"callbacks got the class {callback.__name__}, not an instance: pass "
+            f"{callback.__name__}() (with its parameters) instead."
+        )
+    if not any(callable(getattr(callback, hook, None)) for hook in HOOKS):
+        raise TypeError(
+            f"callbacks got {callback!r}, which has none of the callback hooks "
+            f"{', '.join(HOOKS)}: pass objects from skmomentum.callbacks, or "
+            "subclass skmomentum.callbacks.Callback."
+        )
+    copied = _copy(callback)
+    validate = getattr(copied, "validate", None)
+    if callable(validate):
+        validate()
+    return copied
+
+
+def _copy(callback):
     if not hasattr(callback, "get_params") or isinstance(callback, type):
         return copy.copy(callback)
     shared = getattr(callback, "_shared_params", ())
     params = {
         name: value
         if name in shared or not hasattr(value, "get_params")
-        else fresh_copy(value)
+        else _copy(value)
         for name, value in callback.get_params(deep=False).items()
     }
     return type(callback)(**params)
@@ -225,15 +267,12 @@ def fresh_copy(callback):
 # ----------------------------------------------------------------- monitors
 
 _MONITORS = {"loss": "min", "val_loss": "min", "val_score": "max"}
+_MONITOR = [StrOptions(set(_MONITORS))]
+_NONNEGATIVE = Interval(Real, 0, None, closed="left")
 
 
 def _check_monitor(callback, context):
     monitor = callback.monitor
-    if monitor not in _MONITORS:
-        raise ValueError(
-            f"{type(callback).__name__}(monitor={monitor!r}) is not supported: use "
-            f"one of {sorted(_MONITORS)}."
-        )
     if monitor.startswith("val_") and not context.has_validation:
         raise ValueError(
             f"{type(callback).__name__}(monitor={monitor!r}) needs a validation "
@@ -248,7 +287,7 @@ class _Plateau:
 
     def __init__(self, monitor, min_delta):
         self.sign = 1.0 if _MONITORS[monitor] == "min" else -1.0
-        self.min_delta = abs(min_delta)
+        self.min_delta = min_delta
         self.best = math.inf
         self.wait = 0
 
@@ -281,9 +320,9 @@ class EarlyStopping(Callback):
         ``val_*`` need a validation set (``fit(X, y, X_val=..., y_val=...)``
         or ``early_stopping=True``).
     patience : int, default=10
-        Stop after this many epochs in a row without improvement.
+        Stop after this many epochs in a row without improvement, >= 1.
     min_delta : float, default=0.0
-        Smallest change that counts as an improvement.
+        Smallest change that counts as an improvement, >= 0.
     restore_best_weights : bool, default=True
         At the end of training, put back the parameters of the best epoch
         (whatever stopped the run: this callback, the built-in rule,
@@ -314,6 +353,13 @@ class EarlyStopping(Callback):
     True
     """
 
+    _parameter_constraints = {
+        "monitor": _MONITOR,
+        "patience": [Interval(Integral, 1, None, closed="left")],
+        "min_delta": [_NONNEGATIVE],
+        "restore_best_weights": ["boolean"],
+    }
+
     def __init__(
         self, monitor="val_loss", patience=10, min_delta=0.0, restore_best_weights=True
     ):
@@ -337,9 +383,9 @@ class EarlyStopping(Callback):
             self.best_value_ = record[self.monitor]
             if self.restore_best_weights:
                 if self._best_params is None:
-                    self._best_params = context.params.copy()
+                    self._best_params = copy_array(context.params)
                 else:
-                    np.copyto(self._best_params, context.params)
+                    self._best_params[...] = context.params
         if self._plateau.wait >= self.patience:
             self.stopped_epoch_ = record["epoch"]
             return True
@@ -368,13 +414,14 @@ class ReduceLROnPlateau(Callback):
     factor : float, default=0.1
         Multiplier of the learning rate, in (0, 1).
     patience : int, default=10
-        Epochs without improvement before a reduction.
+        Epochs without improvement before a reduction, >= 0 (0 reduces after
+        every epoch that does not improve).
     min_delta : float, default=1e-4
-        Smallest change that counts as an improvement.
+        Smallest change that counts as an improvement, >= 0.
     cooldown : int, default=0
-        Epochs to wait after a reduction before counting again.
+        Epochs to wait after a reduction before counting again, >= 0.
     min_lr : float, default=0.0
-        Lower bound of the effective learning rate.
+        Lower bound of the effective learning rate, >= 0.
 
     Attributes
     ----------
@@ -398,6 +445,15 @@ class ReduceLROnPlateau(Callback):
     True
     """
 
+    _parameter_constraints = {
+        "monitor": _MONITOR,
+        "factor": [Interval(Real, 0, 1, closed="neither")],
+        "patience": [Interval(Integral, 0, None, closed="left")],
+        "min_delta": [_NONNEGATIVE],
+        "cooldown": [Interval(Integral, 0, None, closed="left")],
+        "min_lr": [_NONNEGATIVE],
+    }
+
     def __init__(
         self,
         monitor="val_loss",
@@ -416,11 +472,6 @@ class ReduceLROnPlateau(Callback):
 
     def on_train_begin(self, context):
         _check_monitor(self, context)
-        if not 0 < self.factor < 1:
-            raise ValueError(
-                f"ReduceLROnPlateau(factor={self.factor!r}) must be in (0, 1): the "
-                "learning rate is multiplied by it."
-            )
         if context.learning_rate() is None:
             raise ValueError(
                 f"ReduceLROnPlateau needs a solver with a learning rate; "
@@ -458,10 +509,32 @@ class ModelCheckpoint(Callback):
     monitor : {"val_loss", "val_score", "loss"}, default="val_loss"
         Figure of ``history_`` deciding which epoch is best.
     path : str, path-like or None, default=None
-        If given, each new best is also pickled there (written to a temporary
-        file, then renamed, so the file is always complete): a dict with
-        ``coefs``, ``intercepts``, ``epoch``, ``monitor`` and ``value``; read
-        it back with :meth:`load`.
+        If given, each new best is also written there: a dict with
+        ``coefs``, ``intercepts``, ``epoch``, ``monitor`` and ``value``;
+        read it back with :meth:`load`. ``{fit_id}`` in the path is replaced
+        by a token unique to each ``fit`` call (``"ckpt-{fit_id}.skops"``;
+        every ``partial_fit`` call counts as one, too), so the
+        folds of ``cross_val_score`` or ``GridSearchCV`` -- serial or
+        parallel -- each write their own file; the name used is the fitted
+        copy's ``path_`` (``estimator.callbacks_[i].path_``). Without
+        ``{fit_id}`` every fit writes the same file and the last write wins
+        (write literal braces as ``{{`` and ``}}``). The folder must exist and
+        be writable; this is checked before the first epoch. A path-like
+        object is pickled (and saved with skops) as its string.
+
+        Each write goes to a new temporary file created in the same folder
+        (``tempfile.mkstemp``: a unique name, never an existing file or
+        symbolic link), which then replaces ``path`` in one step
+        (``os.replace``): the file is always complete, concurrent writers
+        never share a temporary file, and a symbolic link planted at
+        ``path`` is replaced, never followed. New files are readable by
+        their owner only (``mkstemp``'s mode 0600).
+    format : {"skops", "pickle"}, default="skops"
+        File format. ``"skops"`` (``skops.io``, ``pip install
+        skmomentum[skops]``) stores plain arrays and scalars and loads
+        without running code; ``"pickle"`` needs no extra package, but
+        loading a pickle runs whatever code the file holds, so
+        :meth:`load` reads one only with ``allow_pickle=True``.
 
     Attributes
     ----------
@@ -474,6 +547,10 @@ class ModelCheckpoint(Callback):
     best_coefs_, best_intercepts_ : list of ndarray
         The same parameters as layer weights and biases (views of
         ``best_params_``), ready for ``estimator.coefs_``.
+    path_ : str or None
+        The file this fit writes (``path`` with ``{fit_id}`` filled in).
+    fit_id_ : str or None
+        The token unique to this fit (None without ``path``).
 
     Examples
     --------
@@ -488,17 +565,83 @@ class ModelCheckpoint(Callback):
     >>> checkpoint = clf.callbacks_[0]
     >>> checkpoint.best_value_ == min(clf.loss_curve_)
     True
+
+    In a file, one per fit:
+
+    >>> import tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> clf.set_params(callbacks=[
+    ...     ModelCheckpoint("loss", os.path.join(folder, "iris-{fit_id}.skops"))
+    ... ]).fit(X, y).callbacks_[0].path_.endswith(".skops")
+    True
+    >>> saved = ModelCheckpoint.load(clf.callbacks_[0].path_)
+    >>> saved["value"] == min(clf.loss_curve_)
+    True
+    >>> import shutil; shutil.rmtree(folder)
     """
 
-    def __init__(self, monitor="val_loss", path=None):
+    _parameter_constraints = {
+        "monitor": _MONITOR,
+        "path": [str, os.PathLike, None],
+        "format": [StrOptions({"skops", "pickle"})],
+    }
+
+    def __init__(self, monitor="val_loss", path=None, format="skops"):
         self.monitor = monitor
         self.path = path
+        self.format = format
 
     def on_train_begin(self, context):
         _check_monitor(self, context)
+        # Random, hence only drawn when a file needs a name: a fit without a
+        # file stays deterministic down to its callbacks' attributes.
+        self.fit_id_ = None if self.path is None else uuid.uuid4().hex[:16]
+        self.path_ = None if self.path is None else self._resolve_path()
         self._plateau = _Plateau(self.monitor, 0.0)
         self._layer_units = context.layer_units
         self.best_epoch_ = self.best_value_ = self.best_params_ = None
+
+    def _resolve_path(self):
+        """The file of this fit, after checking everything a write needs."""
+        name = f"ModelCheckpoint(path={self.path!r})"
+        path = os.fspath(self.path)
+        if not isinstance(path, str):
+            raise TypeError(f"{name}: give the path as str or pathlib.Path.")
+        fields = {field for _, field, _, _ in _parse_template(path, name)}
+        unknown = fields - {None, "fit_id"}
+        if unknown:
+            raise ValueError(
+                f"{name} has the unknown field(s) {sorted(unknown)}: the only "
+                "field is {fit_id}; write a literal brace as {{ or }}."
+            )
+        path = os.path.abspath(path.format(fit_id=self.fit_id_))
+        folder = os.path.dirname(path)
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(
+                f"{name}: the folder {folder!r} does not exist; create it first "
+                "(os.makedirs) or choose another path."
+            )
+        if os.path.isdir(path):
+            raise IsADirectoryError(
+                f"{name} names a folder; give a file name inside it, such as "
+                f"{os.path.join(path, 'checkpoint-{fit_id}.skops')!r}."
+            )
+        if self.format == "skops":
+            _import_skops()
+        # The one reliable writability test is writing: create and remove a
+        # temporary file where the checkpoints will go.
+        try:
+            fd, probe = tempfile.mkstemp(
+                dir=folder, prefix=".checkpoint-", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise PermissionError(
+                f"{name}: cannot create files in {folder!r} ({exc.strerror}); "
+                "choose a writable folder."
+            ) from exc
+        os.close(fd)
+        os.unlink(probe)
+        return path
 
     def on_epoch_end(self, context):
         record = context.record
@@ -507,10 +650,10 @@ class ModelCheckpoint(Callback):
         self.best_epoch_ = record["epoch"]
         self.best_value_ = record[self.monitor]
         if self.best_params_ is None:
-            self.best_params_ = context.params.copy()
+            self.best_params_ = copy_array(context.params)
         else:
-            np.copyto(self.best_params_, context.params)
-        if self.path is not None:
+            self.best_params_[...] = context.params
+        if self.path_ is not None:
             self._write()
         return False
 
@@ -531,27 +674,60 @@ class ModelCheckpoint(Callback):
 
     def _write(self):
         coefs, intercepts = self._layers()
+        # Plain arrays, ints, floats and strings only: skops loads them
+        # without trusting any type.
         payload = {
-            "coefs": [W.copy() for W in coefs],
-            "intercepts": [b.copy() for b in intercepts],
-            "epoch": self.best_epoch_,
-            "monitor": self.monitor,
-            "value": self.best_value_,
+            # numpy copies (from a device too): a file any machine can load
+            "coefs": [np.array(to_numpy(W)) for W in coefs],
+            "intercepts": [np.array(to_numpy(b)) for b in intercepts],
+            "epoch": int(self.best_epoch_),
+            "monitor": str(self.monitor),
+            "value": float(self.best_value_),
         }
-        path = os.fspath(self.path)
-        tmp = f"{path}.tmp"
-        with open(tmp, "wb") as f:
-            pickle.dump(payload, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+        if self.format == "skops":
+            data = _import_skops().dumps(payload)
+        else:
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        folder, base = os.path.split(self.path_)
+        # A fresh, exclusively created name per write (O_EXCL: never an
+        # existing file or link), in the target's folder so that os.replace
+        # is a rename on one file system.
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{base}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, self.path_)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def __getstate__(self):
+        # A pathlib.Path is saved as its string: plain data, which skops
+        # loads without trusting pathlib's classes.
+        state = self.__dict__.copy()
+        if isinstance(state.get("path"), os.PathLike):
+            state["path"] = os.fspath(state["path"])
+        return state
 
     @staticmethod
-    def load(path):
+    def load(path, *, allow_pickle=False):
         """Read a checkpoint file written by this callback.
+
+        A skops file is read with ``skops.io.load`` trusting no type, so
+        loading it runs no code.
+
+        .. warning:: Loading a pickle (``format="pickle"``) runs whatever
+           code the file contains. Pass ``allow_pickle=True`` only for files
+           you wrote yourself or fully trust.
 
         Parameters
         ----------
         path : str or path-like
-            File given as ``path``.
+            The file (a fitted callback's ``path_``).
+        allow_pickle : bool, default=False
+            Also read pickle files. Without it a file that is not a skops
+            file is refused.
 
         Returns
         -------
@@ -559,9 +735,46 @@ class ModelCheckpoint(Callback):
             ``coefs``, ``intercepts`` (lists of arrays, assignable to an
             estimator's ``coefs_`` and ``intercepts_``), ``epoch``,
             ``monitor``, ``value``.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a skops file and ``allow_pickle`` is False.
         """
         with open(path, "rb") as f:
-            return pickle.load(f)
+            data = f.read()
+        if data[:4] == b"PK\x03\x04":  # skops files are zip archives
+            return _import_skops().loads(data)
+        if not allow_pickle:
+            raise ValueError(
+                f"{os.fspath(path)!r} is not a skops checkpoint. If it is a "
+                "pickle (ModelCheckpoint(format='pickle')) that you wrote or "
+                "trust, load it with ModelCheckpoint.load(path, "
+                "allow_pickle=True): unpickling runs any code the file holds."
+            )
+        return pickle.loads(data)
+
+
+def _parse_template(path, name):
+    try:
+        return list(string.Formatter().parse(path))
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} is not a valid template ({exc}); use {{fit_id}} for the "
+            "per-fit token and {{ or }} for literal braces."
+        ) from exc
+
+
+def _import_skops():
+    try:
+        import skops.io
+    except ImportError as exc:
+        raise ImportError(
+            "ModelCheckpoint saves with skops by default: install it with "
+            "`pip install skmomentum[skops]` (or `pip install skops`), "
+            "or pass format='pickle'."
+        ) from exc
+    return skops.io
 
 
 class ProgressBar(Callback):
@@ -573,9 +786,17 @@ class ProgressBar(Callback):
 
     Parameters
     ----------
-    file : file-like or None, default=None
-        Stream to write to; None means ``sys.stderr`` at fit time. The stream
-        is shared, not copied, when the callback is cloned.
+    file : {"stderr", "stdout"}, file-like or None, default=None
+        Stream to write to, best given by name: ``"stderr"`` and ``"stdout"``
+        (and None, meaning ``"stderr"``) are looked up in :mod:`sys` at fit
+        time. A stream object is shared, not copied, when the callback is
+        cloned; ``sys.stderr`` and ``sys.stdout`` themselves are pickled as
+        their names (so the loaded or deep-copied callback has
+        ``file="stderr"``, writing to the loading process' stream), so an
+        estimator holding the callback pickles, deep-copies and
+        ``joblib.dump``-s. Other
+        streams are pickled with the callback, so they must be picklable
+        (``io.StringIO`` is; an open file is not: pass its name instead).
     force : bool, default=False
         Draw even when ``file`` is not a terminal.
     leave : bool, default=True
@@ -604,6 +825,12 @@ class ProgressBar(Callback):
     """
 
     _shared_params = ("file",)
+    _parameter_constraints = {
+        "file": [StrOptions({"stderr", "stdout"}), None, HasMethods(["write"])],
+        "force": ["boolean"],
+        "leave": ["boolean"],
+        "mininterval": [_NONNEGATIVE],
+    }
 
     def __init__(self, file=None, force=False, leave=True, mininterval=0.1):
         self.file = file
@@ -613,7 +840,8 @@ class ProgressBar(Callback):
 
     def on_train_begin(self, context):
         self._bar = None
-        stream = sys.stderr if self.file is None else self.file
+        file = "stderr" if self.file is None else self.file
+        stream = getattr(sys, file) if isinstance(file, str) else file
         notebook = self.file is None and _in_notebook()
         if not (self.force or notebook or _isatty(stream)):
             return
@@ -649,6 +877,18 @@ class ProgressBar(Callback):
         if self._bar is not None:
             self._bar.close()
         self._bar = None  # tqdm objects hold locks: never keep one on a fitted model
+
+    def __getstate__(self):
+        # sys.stderr / sys.stdout cannot be pickled: save them by name (plain
+        # data, which skops also loads), resolved again at fit time.
+        state = self.__dict__.copy()
+        if "_bar" in state:  # a live tqdm bar (mid-fit) holds locks
+            state["_bar"] = None
+        for name in ("stderr", "stdout"):
+            streams = (getattr(sys, name), getattr(sys, f"__{name}__"))
+            if any(state.get("file") is stream for stream in streams):
+                state["file"] = name
+        return state
 
 
 def _isatty(stream):

@@ -9,7 +9,12 @@ nested keys such as ``solver__learning_rate__gamma`` work in
 :class:`~sklearn.model_selection.GridSearchCV`.
 
 Any callable ``t -> float`` is accepted as a schedule too; a rate that is
-negative or not finite stops training with a ``ValueError``.
+not a finite, non-negative real number (a string, None, an array, NaN, a
+negative value) stops training with a ``ValueError`` naming the schedule.
+Schedules compute in floating point, so extreme hyperparameters
+(``InverseScaling(power_t=1e30)``) give a prompt float result (here 0.0
+after the first step), and a hyperparameter too large for a float is an
+error when the fit starts.
 
 Examples
 --------
@@ -49,6 +54,30 @@ class Schedule(ParamsMixin):
     def __init__(self):
         # Lets a subclass without hyperparameters skip writing __init__.
         pass
+
+    def validate(self):
+        """Check the hyperparameters; raise a clear error naming the bad one.
+
+        On top of ``_parameter_constraints``, every number must fit in a
+        float (the rates are computed in floating point).
+
+        Raises
+        ------
+        ValueError
+            If a hyperparameter is out of range or too large for a float.
+        """
+        super().validate()
+        for name, value in self.get_params(deep=False).items():
+            if isinstance(value, Real):
+                try:
+                    finite = math.isfinite(float(value))
+                except OverflowError:
+                    finite = False
+                if not finite:
+                    raise ValueError(
+                        f"{type(self).__name__}({name}={value!r}): the value must "
+                        "be a finite float (rates are computed in floating point)."
+                    )
 
     def __call__(self, t):
         """The learning rate of update number ``t`` (0 for the first).
@@ -104,7 +133,7 @@ class Constant(Schedule):
         self.learning_rate = learning_rate
 
     def _rate(self, t):
-        return self.learning_rate
+        return float(self.learning_rate)
 
 
 class InverseScaling(Schedule):
@@ -142,7 +171,11 @@ class InverseScaling(Schedule):
         self.power_t = power_t
 
     def _rate(self, t):
-        return self.learning_rate / (t + 1) ** self.power_t
+        eta, power = float(self.learning_rate), float(self.power_t)
+        try:
+            return eta / (t + 1.0) ** power
+        except OverflowError:  # (t + 1) ** power beyond the float range
+            return math.exp(math.log(eta) - power * math.log(t + 1.0))
 
 
 class ExponentialDecay(Schedule):
@@ -181,7 +214,9 @@ class ExponentialDecay(Schedule):
         self.decay_steps = decay_steps
 
     def _rate(self, t):
-        return self.learning_rate * self.decay_rate ** (t / self.decay_steps)
+        return float(self.learning_rate) * float(self.decay_rate) ** (
+            t / self.decay_steps
+        )
 
 
 class StepDecay(Schedule):
@@ -219,7 +254,7 @@ class StepDecay(Schedule):
         self.gamma = gamma
 
     def _rate(self, t):
-        return self.learning_rate * self.gamma ** (t // self.step_size)
+        return float(self.learning_rate) * float(self.gamma) ** (t // self.step_size)
 
 
 class CosineDecay(Schedule):
@@ -269,7 +304,7 @@ class CosineDecay(Schedule):
         self.warmup_steps = warmup_steps
 
     def _rate(self, t):
-        eta, warmup = self.learning_rate, self.warmup_steps
+        eta, warmup = float(self.learning_rate), self.warmup_steps
         if t < warmup:
             return eta * (t + 1) / (warmup + 1)
         progress = min(t - warmup, self.decay_steps) / self.decay_steps

@@ -114,7 +114,7 @@ def test_validation_monitor_without_validation_set_is_a_clear_error():
     clf = MLPMomentumClassifier(callbacks=[EarlyStopping(monitor="val_loss")])
     with pytest.raises(ValueError, match="needs a validation set"):
         clf.fit(X, y)
-    with pytest.raises(ValueError, match="monitor='accuracy'"):
+    with pytest.raises(ValueError, match="'monitor' parameter of EarlyStopping"):
         MLPMomentumClassifier(callbacks=[EarlyStopping(monitor="accuracy")]).fit(X, y)
 
 
@@ -181,6 +181,76 @@ def test_reduce_lr_on_plateau_needs_a_learning_rate():
     )
     with pytest.raises(ValueError, match="needs a solver with a learning rate"):
         clf.fit(X, y)
+
+
+# ------------------------------------------------------------ validation
+
+
+class CountEpochs(Callback):
+    def on_train_begin(self, context):
+        self.epochs_ = 0
+
+    def on_epoch_end(self, context):
+        self.epochs_ += 1
+
+
+@pytest.mark.parametrize(
+    "callback, name",
+    [
+        (EarlyStopping(monitor="loss", patience="3"), "patience"),
+        (EarlyStopping(monitor="loss", patience=-1), "patience"),
+        (EarlyStopping(monitor="loss", patience=0), "patience"),
+        (EarlyStopping(monitor="loss", min_delta=float("nan")), "min_delta"),
+        (EarlyStopping(monitor="loss", min_delta=-0.1), "min_delta"),
+        (EarlyStopping(monitor="loss", restore_best_weights="yes"), "restore_best"),
+        (ReduceLROnPlateau(monitor="loss", factor="0.5"), "factor"),
+        (ReduceLROnPlateau(monitor="loss", factor=2), "factor"),
+        (ReduceLROnPlateau(monitor="loss", factor=1.0), "factor"),
+        (ReduceLROnPlateau(monitor="loss", patience=-1), "patience"),
+        (ReduceLROnPlateau(monitor="loss", cooldown=1.5), "cooldown"),
+        (ReduceLROnPlateau(monitor="loss", min_lr=-1e-3), "min_lr"),
+        (ReduceLROnPlateau(monitor="loss", min_delta=float("nan")), "min_delta"),
+        (ModelCheckpoint(monitor="loss", format="json"), "format"),
+        (ProgressBar(file="stdrr"), "file"),
+        (ProgressBar(force=1), "force"),
+        (ProgressBar(mininterval=-1), "mininterval"),
+    ],
+    ids=repr,
+)
+def test_invalid_hyperparameters_are_errors_before_the_first_epoch(callback, name):
+    X, _, y, _ = _data(n=60)
+    counter = CountEpochs()
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(4,), max_iter=3, callbacks=[counter, callback]
+    )
+    with pytest.raises(ValueError, match=f"'{name}\\w*' parameter of"):
+        clf.fit(X, y)
+    # Also a TypeError, as scikit-learn's own parameter errors are.
+    with pytest.raises(TypeError):
+        clf.fit(X, y)
+    assert not hasattr(clf, "callbacks_")
+
+
+def test_a_callback_class_instead_of_an_instance_is_a_clear_error():
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(callbacks=[EarlyStopping])
+    with pytest.raises(TypeError, match=r"class EarlyStopping, not an instance"):
+        clf.fit(X, y)
+
+
+def test_an_object_without_hooks_is_a_clear_error():
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(callbacks=[object()])
+    with pytest.raises(TypeError, match="none of the callback hooks"):
+        clf.fit(X, y)
+
+
+def test_a_user_callback_without_constraints_is_accepted():
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(4,), max_iter=4, callbacks=[StopAt(2)]
+    ).fit(X, y)
+    assert clf.n_iter_ == 2
 
 
 # ---------------------------------------------------- stopping and hooks
@@ -333,6 +403,63 @@ def test_progress_bar_shares_its_stream_when_cloned():
     out = FakeTerminal()
     clf = clone(MLPMomentumClassifier(callbacks=[ProgressBar(file=out)]))
     assert clf.callbacks[0].file is out
+
+
+@pytest.mark.parametrize("stream", ["stderr", "stdout", None, "sys.stderr"])
+def test_estimator_with_a_progress_bar_pickles_deepcopies_and_dumps(stream, tmp_path):
+    import copy
+
+    import joblib
+
+    file = sys.stderr if stream == "sys.stderr" else stream
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(4,), max_iter=2, callbacks=[ProgressBar(file=file)]
+    )
+
+    def same_stream(restored):
+        # sys.stderr comes back as its name, resolved at fit time.
+        expected = "stderr" if stream == "sys.stderr" else stream
+        return restored.callbacks[0].file == expected
+
+    for estimator in (clf, clone(clf).fit(X, y)):
+        assert same_stream(pickle.loads(pickle.dumps(estimator)))
+        assert same_stream(copy.deepcopy(estimator))
+        joblib.dump(estimator, tmp_path / "model.joblib")
+        assert same_stream(joblib.load(tmp_path / "model.joblib"))
+
+
+def test_estimator_with_every_callback_saves_with_skops_trusting_nothing(tmp_path):
+    sio = pytest.importorskip("skops.io")
+    X, _, y, _ = _data(n=60)
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=3,
+        callbacks=[
+            ProgressBar(file=sys.stderr),
+            EarlyStopping(monitor="loss"),
+            ReduceLROnPlateau(monitor="loss"),
+            ModelCheckpoint(monitor="loss", path=tmp_path / "ckpt-{fit_id}.skops"),
+        ],
+    ).fit(X, y)
+    data = sio.dumps(clf)
+    # Only the estimator's class needs trusting: no callback adds a type.
+    untrusted = sio.get_untrusted_types(data=data)
+    assert untrusted == [f"{type(clf).__module__}.{type(clf).__name__}"]
+    restored = sio.loads(data, trusted=untrusted)
+    assert restored.callbacks[0].file == "stderr"
+    assert_array_equal(restored.predict(X), clf.predict(X))
+
+
+def test_progress_bar_writes_to_a_stream_named_by_string(capsys):
+    X, _, y, _ = _data(n=60)
+    MLPMomentumClassifier(
+        hidden_layer_sizes=(4,),
+        max_iter=3,
+        callbacks=[ProgressBar(file="stdout", force=True)],
+    ).fit(X, y)
+    captured = capsys.readouterr()
+    assert "3/3" in captured.out and captured.err == ""
 
 
 # -------------------------------------------------------------- checkpoint

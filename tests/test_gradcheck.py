@@ -3,6 +3,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
+from sklearn.base import clone
 
 from skmomentum._gradcheck import (
     _max_relative_error,
@@ -160,3 +161,40 @@ def test_check_gradients_on_a_fitted_estimator_leaves_it_unchanged():
     assert check_gradients(clf, X, y, sample_weight=weights) < 1e-6
     for before, after in zip(coefs, clf.coefs_):
         assert_allclose(after, before)
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"eps": 0}, "eps"),
+        ({"eps": -1e-6}, "eps"),
+        ({"eps": float("nan")}, "eps"),
+        ({"eps": float("inf")}, "eps"),
+        ({"eps": "1e-6"}, "eps"),
+        ({"max_params": 0}, "max_params"),
+        ({"max_params": 2.5}, "max_params"),
+    ],
+    ids=repr,
+)
+def test_check_gradients_rejects_bad_settings(kwargs, name):
+    from skmomentum import MLPMomentumClassifier
+
+    X, y = classification_data("binary")
+    clf = MLPMomentumClassifier(hidden_layer_sizes=(3,), random_state=0)
+    with pytest.raises(ValueError, match=f"'{name}' parameter of check_gradients"):
+        check_gradients(clf, X, y, **kwargs)
+
+
+def test_check_gradients_rejects_labels_unknown_to_a_fitted_estimator():
+    from skmomentum import MLPMomentumClassifier
+
+    X, y = classification_data("multiclass")
+    clf = MLPMomentumClassifier(hidden_layer_sizes=(3,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    y_new = np.where(y == "c", "z", y)
+    with pytest.raises(ValueError, match=r"classes \['z'\] that are not in classes_"):
+        check_gradients(clf, X, y_new)
+    # An unfitted estimator takes whatever labels it is given.
+    assert check_gradients(clone(clf), X, y_new) < 1e-6

@@ -162,3 +162,67 @@ def test_a_user_schedule_returning_a_bad_rate_raises(bad_rate):
     solver.update(w, np.ones(1), state)
     with pytest.raises(ValueError, match="finite, non-negative"):
         solver.update(w, np.ones(1), state)
+
+
+@pytest.mark.parametrize(
+    "bad_rate", ["0.1", None, np.array([0.1, 0.2]), True, 10**400, 1 + 2j]
+)
+def test_a_user_schedule_returning_a_non_number_names_the_schedule(bad_rate):
+    def my_schedule(t):
+        return bad_rate
+
+    solver = GD(learning_rate=my_schedule)
+    w = np.zeros(1)
+    with pytest.raises(ValueError, match=r"my_schedule returned .* at step 0"):
+        solver.update(w, np.ones(1), solver.init_state(w))
+    assert w[0] == 0.0
+
+
+def test_numpy_scalars_are_valid_rates():
+    solver = GD(learning_rate=lambda t: np.float32(0.5))
+    w = np.zeros(1)
+    solver.update(w, np.ones(1), solver.init_state(w))
+    assert w[0] == pytest.approx(-0.5)
+
+
+def test_extreme_power_t_gives_a_float_promptly():
+    # An exact integer power would take forever (10**30) or overflow (400).
+    huge = InverseScaling(0.1, power_t=10**30)
+    assert huge(0) == 0.1
+    assert huge(1) == 0.0
+    steep = InverseScaling(0.1, power_t=400)
+    assert steep(1) == pytest.approx(0.1 / 2.0**400, rel=1e-9, abs=0)
+    assert steep(10**6) == 0.0
+    expected = 1e300 / 1001.0**60 / 1001.0**60
+    rate = InverseScaling(1e300, power_t=120)(1000)
+    assert rate == pytest.approx(expected, rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize(
+    "schedule",
+    [
+        InverseScaling(0.1, power_t=10**400),
+        Constant(10**400),
+        StepDecay(10**400, step_size=2),
+    ],
+    ids=repr,
+)
+def test_hyperparameters_beyond_float_range_are_errors(schedule):
+    with pytest.raises(ValueError, match="must be a finite float"):
+        schedule.validate()
+
+
+def test_schedules_are_validated_when_the_fit_starts():
+    from sklearn.datasets import make_classification
+
+    from skmomentum import MLPMomentumClassifier
+
+    X, y = make_classification(n_samples=40, n_features=4, random_state=0)
+    clf = MLPMomentumClassifier(
+        hidden_layer_sizes=(3,),
+        solver=Momentum(learning_rate=StepDecay(0.1, step_size=0)),
+        max_iter=2,
+    )
+    with pytest.raises(ValueError, match="step_size"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")

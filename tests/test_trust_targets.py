@@ -252,12 +252,14 @@ def test_diagnose_adds_the_estimators_output_check():
     assert diagnose(coefs, intercepts, "relu", X) is None
 
 
-def test_probe_is_bounded_evenly_spaced_and_not_random():
-    assert probe_rows(MAX_PROBE_ROWS) == slice(None)
-    rows = probe_rows(10**6)
-    assert len(rows) == MAX_PROBE_ROWS
-    assert rows[0] == 0 and rows[-1] == 10**6 - 1
-    assert np.all(np.diff(rows) > 0)
+def test_probe_is_bounded_evenly_spaced_a_view_and_not_random():
+    X = np.zeros((MAX_PROBE_ROWS, 3))
+    assert np.shares_memory(X[probe_rows(len(X))], X)
+    assert len(range(len(X))[probe_rows(len(X))]) == MAX_PROBE_ROWS
+    for n in (MAX_PROBE_ROWS + 1, 25_001, 10**6):
+        rows = range(n)[probe_rows(n)]
+        assert MAX_PROBE_ROWS // 3 <= len(rows) <= MAX_PROBE_ROWS
+        assert rows[0] == 0 and rows.step == -(-n // MAX_PROBE_ROWS)
 
 
 # ------------------------------------------------------------ the default

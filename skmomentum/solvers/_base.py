@@ -14,6 +14,7 @@ Gradient solvers call ``loss_and_grad`` once per step; a gradient-free
 solver asks only for losses.
 """
 
+import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -63,6 +64,28 @@ class SolverState:
 
 def _is_schedule(value):
     return callable(value) and not isinstance(value, type)
+
+
+def _checked_rate(rate, schedule, t):
+    """``rate`` as a float, or a ValueError naming ``schedule``.
+
+    Zero is allowed: a cosine schedule with ``alpha=0`` ends there by design.
+    """
+    value = math.nan
+    if isinstance(rate, Real) and not isinstance(rate, (bool, np.bool_)):
+        try:
+            value = float(rate)
+        except OverflowError:  # an int beyond the float range
+            value = math.inf
+    if not (math.isfinite(value) and value >= 0):
+        name = getattr(schedule, "__qualname__", None) or repr(schedule)
+        raise ValueError(
+            f"The learning-rate schedule {name} returned {rate!r} "
+            f"({type(rate).__name__}) at step {t}; a schedule must return a "
+            "finite, non-negative float. Fix the schedule, or pass a float "
+            "learning_rate."
+        )
+    return value
 
 
 class Solver(ParamsMixin):
@@ -181,16 +204,16 @@ class GradientSolver(Solver):
 
         A schedule is called with the number of updates already made (0 for
         the first update), then multiplied by ``state.lr_scale``.
+
+        Raises
+        ------
+        ValueError
+            If the rate (a schedule's value included) is not a finite,
+            non-negative real number; the message names the schedule.
         """
         rate = self.learning_rate
         if _is_schedule(rate):
-            rate = rate(state.t)
-            if not (np.isfinite(rate) and rate >= 0):
-                raise ValueError(
-                    f"The learning-rate schedule {self.learning_rate!r} returned "
-                    f"{rate!r} at step {state.t}; a schedule must return a "
-                    "finite, non-negative rate."
-                )
+            rate = _checked_rate(rate(state.t), rate, state.t)
         return float(rate) * state.lr_scale
 
     def update(self, params, grad, state):
