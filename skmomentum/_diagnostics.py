@@ -69,14 +69,18 @@ def _probe(coefs, intercepts, activation, X):
 
 
 def _feature_scale(X):
-    """Largest standard deviation among the features of ``X``."""
+    """Largest root mean square among the features of ``X``.
+
+    Not the standard deviation: features of mean 100 and spread 1 are as far
+    from the scale ~1 a network trains on as features of spread 100.
+    """
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        return 0.0
     if sp.issparse(X):
-        mean = np.asarray(X.mean(axis=0)).ravel()
         mean_sq = np.asarray(X.multiply(X).mean(axis=0)).ravel()
-        std = np.sqrt(np.maximum(mean_sq - mean**2, 0))
-    else:
-        std = np.std(X, axis=0)
-    return float(std.max()) if std.size else 0.0
+    else:  # column sums of squares without an (n, d) temporary
+        mean_sq = np.einsum("ij,ij->j", X, X) / X.shape[0]
+    return float(np.sqrt(mean_sq.max()))
 
 
 def _advice(X, solver, name, dead):
@@ -86,7 +90,7 @@ def _advice(X, solver, name, dead):
     causes = []
     if scale > 10:
         causes.append(
-            f"unscaled features (the largest feature standard deviation is "
+            f"unscaled features (the largest feature root mean square is "
             f"{scale:.3g}; a network trains best on features of scale ~1)"
         )
     if dead:

@@ -558,6 +558,8 @@ def test_constant_prediction_on_uncentred_features_warns_what_and_fix():
         f"predicts the same value {round(prediction[0], 4)} for every one of "
         f"the 100 training rows checked, while y spans {np.ptp(y):.4g}",
         "StandardScaler",
+        "unscaled features (the largest feature root mean square is 10",
+        "put a StandardScaler() step first",
     ]:
         assert part in message
     scaled = make_pipeline(StandardScaler(), clone(reg))
