@@ -4,6 +4,13 @@ from ._classifier import MLPMomentumClassifier
 from ._ewma import ewma
 from ._gradcheck import check_gradients
 from ._minimize import minimize
+from .exceptions import DivergenceError
 
-__all__ = ["MLPMomentumClassifier", "check_gradients", "ewma", "minimize"]
+__all__ = [
+    "DivergenceError",
+    "MLPMomentumClassifier",
+    "check_gradients",
+    "ewma",
+    "minimize",
+]
 __version__ = "0.1.0"

@@ -168,14 +168,18 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
+        # X is laid out once per fit for row gathers: C-contiguous (CSR when
+        # sparse) in the training dtype, copied at most once (DataFrames,
+        # Fortran-ordered or strided arrays) and not at all when it already is.
         X, y = validate_data(
             self,
             X,
             y,
-            accept_sparse=_SPARSE_FORMATS,
+            accept_sparse="csr",
             multi_output=True,
             # A fitted model keeps its dtype; a new one takes float32 or float64.
             dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            order="C",
             reset=not continuing,
         )
         if sample_weight is not None:
@@ -187,9 +191,12 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         )
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         out_activation = self._out_activation(targets)
+        # One random stream per model, in scikit-learn's order: weight
+        # initialisation, the early-stopping split, then one shuffle per epoch.
+        # warm_start and partial_fit continue it (scikit-learn restarts it).
         rng = (
             self._random_state
-            if incremental and hasattr(self, "_random_state")
+            if continuing and hasattr(self, "_random_state")
             else check_random_state(self.random_state)
         )
         # Work on copies so that a failure leaves the fitted model untouched.
@@ -206,20 +213,31 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         if val[0] is not None:
             validation = self._validation_set(*val, X.dtype, targets)
         elif self.early_stopping:
-            train, validation = self._split(X, Y, y, sample_weight, targets, rng)
-        validate = best_params = None
+            # A continued fit splits as the first did: the same data gives the
+            # same held-out rows, which its earlier epochs never trained on.
+            split_state = (
+                self._split_random_state
+                if continuing and hasattr(self, "_split_random_state")
+                else rng.get_state()
+            )
+            split_rng = np.random.RandomState()
+            split_rng.set_state(split_state)
+            train, validation = self._split(X, Y, y, sample_weight, targets, split_rng)
+            if not (continuing and hasattr(self, "_split_random_state")):
+                rng.set_state(split_rng.get_state())
+        validate = best_params = best_epoch = None
         if validation is not None:
             validate = self._validation_metrics(
                 layer_units, out_activation, *validation
             )
         if self.early_stopping:
-            best_params = (
-                self._packed_params(
+            if continuing and hasattr(self, "_best_coefs"):
+                best_params = self._packed_params(
                     layer_units, X.dtype, self._best_coefs, self._best_intercepts
                 )
-                if continuing and hasattr(self, "_best_coefs")
-                else params.copy()
-            )
+                best_epoch = getattr(self, "_best_epoch", None)
+            else:
+                best_params = params.copy()
 
         X_train, Y_train, y_train, sw_train = train
         batch_size = solver.resolve_batch_size(X_train.shape[0])
@@ -233,7 +251,13 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             batch_size,
         )
         batches = BatchIterator(
-            X_train, Y_train, sw_train, batch_size, self.shuffle, rng
+            X_train,
+            Y_train,
+            sw_train,
+            batch_size,
+            self.shuffle,
+            rng,
+            order=getattr(self, "_shuffle_order", None) if continuing else None,
         )
         max_iter = 1 if incremental else self.max_iter
         callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
@@ -272,6 +296,7 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             stopping=stopping,
             validate=validate,
             best_params=best_params,
+            best_epoch=best_epoch,
             history=history,
             callbacks=CallbackList(hooks) if hooks else None,
             context=context,
@@ -286,17 +311,26 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             self._best_coefs, self._best_intercepts = unpack(
                 best_params.copy(), layer_units
             )
+            self._best_epoch = log.best_epoch
+            if validation is not None and val[0] is None:
+                self._split_random_state = split_state
         vars(self).update(
             self._fitted_attributes(targets, layer_units, out_activation, params)
         )
         self.solver_ = solver
         self.solver_state_ = state
         self._random_state = rng
+        self._shuffle_order = batches.order
         self.n_iter_ = log.n_iter
         self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
         self.loss_curve_ = previous["loss_curve"] + log.loss_curve
-        # NaN if Ctrl-C came before the first epoch finished.
-        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
+        # The recorded loss of the epoch whose weights are returned (the
+        # restored one after early stopping); NaN for a new model that no
+        # epoch trained (a callback stopped it first).
+        if log.returned_loss is not None:
+            self.loss_ = log.returned_loss
+        elif not continuing:
+            self.loss_ = np.nan
         self._no_improvement_count = stopping.no_improvement_count
         self.history_ = history
         self.callbacks_ = callbacks

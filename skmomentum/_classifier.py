@@ -333,9 +333,10 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
 
     @staticmethod
     def _stratify(Y, targets):
-        # Stratify on the binarized labels, as scikit-learn does.
-        multilabel = targets[0].y_type_.startswith("multilabel")
-        return None if multilabel else Y.astype(bool)
+        # As scikit-learn's MLP: stratify on the binarized labels only when
+        # there is one output (binary, or one label), so that the early-stopping
+        # split and the random stream after it are the same as MLPClassifier's.
+        return Y.astype(bool) if Y.shape[1] == 1 else None
 
     def _validation_set(self, X_val, y_val, dtype, targets):
         """Validated ``(X_val, Y_val, sample_weight)`` of an explicit set."""
