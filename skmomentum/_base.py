@@ -12,6 +12,7 @@ from itertools import pairwise
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -168,9 +169,7 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
-        # X is laid out once per fit for row gathers: C-contiguous (CSR when
-        # sparse) in the training dtype, copied at most once (DataFrames,
-        # Fortran-ordered or strided arrays) and not at all when it already is.
+        # Sparse X becomes CSR here (row gathers); dense X is laid out below.
         X, y = validate_data(
             self,
             X,
@@ -179,7 +178,6 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             multi_output=True,
             # A fitted model keeps its dtype; a new one takes float32 or float64.
             dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
-            order="C",
             reset=not continuing,
         )
         if sample_weight is not None:
@@ -240,6 +238,12 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
                 best_params = params.copy()
 
         X_train, Y_train, y_train, sw_train = train
+        if not sp.issparse(X_train):
+            # X is laid out once per fit for the batch gathers: C-contiguous in
+            # the training dtype. A DataFrame, Fortran-ordered or strided array
+            # is copied here, once; a C-ordered array is used as it is, and so
+            # is the C-ordered copy that a split or a row filter already made.
+            X_train = np.ascontiguousarray(X_train)
         batch_size = solver.resolve_batch_size(X_train.shape[0])
         objective = NetworkObjective(
             layer_units,
