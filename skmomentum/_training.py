@@ -169,7 +169,8 @@ class _LastEpoch:
 
     One copy of the flat parameter vector (and of the solver's buffers) per
     epoch, written into the same arrays: what Ctrl-C during the next epoch
-    goes back to, so a half-trained epoch is never returned.
+    goes back to, so a half-trained epoch is never returned. A solver's
+    ``scratch`` buffer holds nothing between steps and is not copied.
     """
 
     def __init__(self):
@@ -182,6 +183,8 @@ class _LastEpoch:
         else:
             np.copyto(self.params, params)
         for name, value in vars(state).items():
+            if name == "scratch":
+                continue
             old = self.state.get(name)
             if (
                 isinstance(value, np.ndarray)
@@ -195,8 +198,11 @@ class _LastEpoch:
 
     def restore(self, params, state):
         params[...] = self.params
+        scratch = vars(state).get("scratch")
         vars(state).clear()
         vars(state).update(self.state)
+        if scratch is not None:
+            state.scratch = scratch
 
 
 @contextmanager
