@@ -146,6 +146,24 @@ def test_partial_fit_continues_the_shuffle_stream():
     assert_same_weights(clf, fitted)
 
 
+def test_continued_early_stopping_fit_holds_out_the_same_rows(monkeypatch):
+    held_out = []
+    original = MLPMomentumClassifier._validation_metrics
+
+    def recording(self, layer_units, out_activation, X, Y, sample_weight):
+        held_out.append(X.copy())
+        return original(self, layer_units, out_activation, X, Y, sample_weight)
+
+    monkeypatch.setattr(MLPMomentumClassifier, "_validation_metrics", recording)
+    clf = small(early_stopping=True, warm_start=True, max_iter=3)
+    fit_quietly(clf, X_iris, y_iris)
+    fit_quietly(clf, X_iris, y_iris)
+    assert_array_equal(held_out[0], held_out[1])
+    # ... while the shuffle stream goes on: a new model would repeat fit 1.
+    fresh = fit_quietly(small(early_stopping=True, max_iter=3), X_iris, y_iris)
+    assert fresh.loss_curve_ == clf.loss_curve_[:3] != clf.loss_curve_[3:]
+
+
 # ------------------------------------------------ the returned weights check
 
 
