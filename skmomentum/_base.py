@@ -502,11 +502,18 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
 
     def _logits(self, X):
         check_is_fitted(self)
+        # BLAS reads C- and Fortran-ordered arrays as they are; any other
+        # strided view is copied once, before the finite check (which is ten
+        # times slower on it) and the products.
+        strided = isinstance(X, np.ndarray) and not (
+            X.flags.c_contiguous or X.flags.f_contiguous
+        )
         X = validate_data(
             self,
             X,
             accept_sparse=_SPARSE_FORMATS,
             dtype=(np.float64, np.float32),
+            order="C" if strided else None,
             reset=False,
         )
         return forward(self.coefs_, self.intercepts_, self.activation, X)
