@@ -52,6 +52,17 @@ _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _SPARSE_FORMATS = ["csr", "csc"]
 
 
+def _order_for(X):
+    """``"C"`` for an array that is neither C- nor Fortran-contiguous, else None.
+
+    BLAS reads C- and Fortran-ordered arrays as they are, but a strided view
+    is best copied at once, before the finite check (ten times slower on it).
+    """
+    if isinstance(X, np.ndarray) and not (X.flags.c_contiguous or X.flags.f_contiguous):
+        return "C"
+    return None
+
+
 class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
     """Shared machinery of :class:`MLPMomentumClassifier` and
     :class:`MLPMomentumRegressor`; not meant to be used directly.
@@ -178,6 +189,7 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
             multi_output=True,
             # A fitted model keeps its dtype; a new one takes float32 or float64.
             dtype=self.coefs_[0].dtype if continuing else (np.float64, np.float32),
+            order=_order_for(X),
             reset=not continuing,
         )
         if sample_weight is not None:
@@ -502,18 +514,12 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
 
     def _logits(self, X):
         check_is_fitted(self)
-        # BLAS reads C- and Fortran-ordered arrays as they are; any other
-        # strided view is copied once, before the finite check (which is ten
-        # times slower on it) and the products.
-        strided = isinstance(X, np.ndarray) and not (
-            X.flags.c_contiguous or X.flags.f_contiguous
-        )
         X = validate_data(
             self,
             X,
             accept_sparse=_SPARSE_FORMATS,
             dtype=(np.float64, np.float32),
-            order="C" if strided else None,
+            order=_order_for(X),
             reset=False,
         )
         return forward(self.coefs_, self.intercepts_, self.activation, X)
