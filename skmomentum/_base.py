@@ -30,7 +30,9 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import ACTIVATIONS
+from ._diagnostics import warn_if_useless
 from ._network import NetworkObjective, forward, init_params, pack, unpack
+from ._persistence import PersistenceMixin
 from ._training import BatchIterator, StoppingRule, run_epochs
 from .callbacks import (
     CallbackList,
@@ -63,7 +65,7 @@ def _order_for(X):
     return None
 
 
-class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
+class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
     """Shared machinery of :class:`MLPMomentumClassifier` and
     :class:`MLPMomentumRegressor`; not meant to be used directly.
 
@@ -322,6 +324,8 @@ class BaseMLPMomentum(_CallbackSupport, BaseEstimator):
         if bridge is not None:
             bridge.end(params)
 
+        if not incremental:  # once per fit; per partial_fit block it is noise
+            warn_if_useless(self, *unpack(params, layer_units), X, y, targets, solver)
         # Training succeeded: commit everything at once.
         if self.early_stopping:
             self._best_coefs, self._best_intercepts = unpack(

@@ -5,11 +5,12 @@ with the regressor in ``_base``.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import log_expit, log_softmax
 from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseMLPMomentum
@@ -18,6 +19,8 @@ from ._targets import (
     binarized_targets,
     check_known_classes,
     class_weight_function,
+    combined_weights,
+    dense_labels,
     label_binarizer_for,
 )
 from ._training import validation_metrics
@@ -42,10 +45,17 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         Training loss: cross-entropy, or the tutorial's mean squared error on
         the output probabilities (half of it, averaged over outputs, as
         scikit-learn's squared error).
-    solver : str or solver object, default="nesterov"
+    solver : str or solver object, default="adam"
         An alias (``"gd"``, ``"minibatch"``, ``"sgd"``, ``"momentum"``,
-        ``"nesterov"``, ``"rmsprop"``, ``"adam"``) or an object such as
-        ``Momentum(learning_rate=0.05, ewma=True)``. The object is never
+        ``"nesterov"``, ``"rmsprop"``, ``"adam"``, ``"genetic"``) or an object
+        such as ``Momentum(learning_rate=0.05, ewma=True)``. The default,
+        ``Adam()`` with scikit-learn's ``MLPClassifier`` defaults (learning
+        rate 1e-3, batches of ``min(200, n_samples)``), makes the estimator a
+        drop-in for ``MLPClassifier()``: its per-parameter step sizes are
+        robust to unscaled features, where a fixed learning rate can kill
+        every ReLU unit in the first steps. The tutorial's solvers are one
+        parameter away (``solver="nesterov"``), best with standardised
+        features (a ``StandardScaler`` step). The object is never
         modified: fitting works on a copy, stored as ``solver_``, whose state
         (velocity, step count) is ``solver_state_``. Nested parameters can be
         set and searched as ``solver__learning_rate``.
@@ -78,7 +88,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, ``{label: weight}``; ``"balanced"`` uses
         ``n_samples / (n_classes * np.bincount(y))`` (weighted counts when
-        ``sample_weight`` is given). Multiplied with ``sample_weight``, as in
+        ``sample_weight`` is given). Weights must be finite and >= 0, checked
+        before they are combined; a class of weight 0 (or whose rows all
+        have ``sample_weight`` 0) stays in ``classes_`` and in
+        ``predict_proba``'s columns, its probability learnt from no rows, as
+        in ``MLPClassifier``. Multiplied with ``sample_weight``, as in
         scikit-learn's linear models; the explicit validation set of
         :meth:`fit` gets the same class weights. For multilabel targets
         only ``"balanced"``: each label is a binary output and a row's weight
@@ -197,7 +211,7 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         activation="relu",
         *,
         loss="log_loss",
-        solver="nesterov",
+        solver="adam",
         alpha=1e-4,
         max_iter=200,
         tol=1e-4,
@@ -266,6 +280,18 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             or returned weights whose loss blew up in the last update); the
             message names the fix. A previously fitted model is unchanged.
 
+        Warns
+        -----
+        ConvergenceWarning
+            When the fitted network is useless: it predicts one class for
+            every training row, or more than 90% of its ReLU units are never
+            active on any training row (dead). The message names the likely
+            cause (unscaled features, the learning rate) and the fix. The
+            check is one forward pass over at most 10,000 evenly spaced
+            training rows, once per ``fit``; :meth:`partial_fit` is not
+            checked, as a stream's first blocks are expected to train a
+            poor model.
+
         Notes
         -----
         Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch
@@ -280,6 +306,8 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
                 "X_val and y_val must be given together (the validation data and "
                 "its labels), or both left as None."
             )
+        if sp.issparse(y_val):  # a sparse indicator matrix, like y
+            y_val = y_val.toarray()
         return self._fit(X, y, sample_weight, incremental=False, val=(X_val, y_val))
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -319,24 +347,11 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
     def _training_data(self, X, y, sample_weight, incremental, classes, continuing):
         """``X, y``, one-hot targets ``Y``, weights and ``(binarizer, weigh)``."""
         if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
+            y = column_or_1d(dense_labels(y), warn=True)
         check_classification_targets(y)
-        known = [] if classes is None else list(unique_labels(classes))
-        known += list(getattr(self, "classes_", []))
-        weigh = class_weight_function(self.class_weight, y, sample_weight, known)
-        if weigh is not None:
-            cw = weigh(y).astype(X.dtype)
-            sample_weight = cw if sample_weight is None else sample_weight * cw
-        if sample_weight is not None:
-            if not sample_weight.sum() > 0:
-                raise ValueError(
-                    "sample_weight sums to zero: at least one sample needs a "
-                    "positive weight."
-                )
-            # A zero weight means the row is not there, whatever the batching.
-            keep = sample_weight > 0
-            if not keep.all():
-                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
+        # Labels come from every row, zero-weight ones included: a class whose
+        # rows all weigh zero stays in classes_ and predict_proba's columns
+        # (its probability learned from no rows), as in MLPClassifier.
         binarizer = label_binarizer_for(
             y,
             previous=getattr(self, "_label_binarizer", None),
@@ -344,10 +359,49 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             warm_start=self.warm_start,
             classes=classes,
         )
+        # A sparse indicator y trains as its dense version (the binarizer,
+        # fitted on it, still returns sparse predictions as scikit-learn's).
+        y = dense_labels(y)
+        weigh = class_weight_function(
+            self.class_weight, y, sample_weight, binarizer.classes_
+        )
+        sample_weight = combined_weights(
+            sample_weight,
+            None if weigh is None else weigh(y).astype(X.dtype),
+            self.class_weight,
+        )
+        if sample_weight is not None:
+            # A zero weight means the row is not there, whatever the batching.
+            keep = sample_weight > 0
+            if not keep.all():
+                X, y, sample_weight = X[keep], y[keep], sample_weight[keep]
         # uint8 one-hot: an eighth of float64's memory; the batch iterator and
         # NetworkObjective.set_batch turn each batch into float rows.
         Y = binarized_targets(binarizer, y, np.uint8)
         return X, y, Y, sample_weight, (binarizer, weigh)
+
+    def _output_problem(self, logits, y, targets):
+        """``"It predicts class c for every ... row"``, or None.
+
+        The classifier's end-of-fit check (see ``_diagnostics``): ``logits``
+        are the network's outputs on probed training rows, ``y`` their
+        labels. Predicting one class (one label set, for multilabel targets)
+        for every row is a problem only if the rows hold several.
+        """
+        binarizer = targets[0]
+        proba = output_probabilities(logits, self._out_activation(targets))
+        predicted = dense_labels(binarizer.inverse_transform(proba))
+        if len(np.unique(predicted, axis=0)) > 1 or len(np.unique(y, axis=0)) < 2:
+            return None
+        if predicted.ndim > 1:
+            return (
+                f"it predicts the same labels {predicted[0].tolist()} for every "
+                f"one of the {len(y)} training rows checked"
+            )
+        return (
+            f"it predicts class {predicted[0].tolist()!r} for every one of the "
+            f"{len(y)} training rows checked"
+        )
 
     @staticmethod
     def _out_activation(targets):

@@ -12,13 +12,18 @@ dtype; the training loop passes one so that a step allocates nothing.
   a rounded-off zero.
 - ``squared_error``: the tutorial's mean squared error on the output
   probabilities, ``0.5 * mean over outputs of (y - p)**2`` averaged over
-  samples (scikit-learn's half squared error).
+  samples (scikit-learn's half squared error). With the ``"identity"`` output
+  (regression) it is summed over targets instead: that is the function whose
+  gradient, ``p - y``, ``MLPRegressor`` follows.
+- ``poisson``: half the Poisson deviance with the ``"exp"`` output,
+  ``sum over targets of y log(y / p) - y + p`` (``MLPRegressor``'s); its
+  gradient with respect to the logits is ``p - y``.
 """
 
 import functools
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, xlogy
 
 # The reductions as ufunc methods: np.sum / np.max add a Python wrapper per call.
 _sum = np.add.reduce
@@ -45,14 +50,20 @@ def _weighted_total(w, values, rows):
 
 
 def _probabilities(Z, out_activation, P, rows=None):
-    """Sigmoid or softmax of ``Z`` into ``P``.
+    """Output activation of ``Z`` into ``P`` (regression outputs included).
 
     For softmax, ``Z`` is shifted by its row maximum and ``rows`` receives
     the log of the row sums of ``exp(Z)``; returns ``rows`` (None for the
-    sigmoid).
+    other outputs).
     """
     if out_activation == "logistic":
         expit(Z, out=P)
+        return None
+    if out_activation == "identity":
+        np.copyto(P, Z)
+        return None
+    if out_activation == "exp":
+        np.exp(Z, out=P)
         return None
     if rows is None:
         rows = np.empty((Z.shape[0], 1), dtype=P.dtype)
@@ -97,11 +108,14 @@ def squared_error(Z, Y, w, out_activation, P, delta, rows=None):
     if rows is None:
         rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
     _probabilities(Z, out_activation, P, rows)
-    n_outputs = P.shape[1]
+    # Regression sums over targets (MLPRegressor steps along p - y per target).
+    n_outputs = 1 if out_activation == "identity" else P.shape[1]
     np.subtract(P, Y, out=delta)
     np.square(delta, out=Z)  # Z is no longer needed
     loss = 0.5 * _weighted_total(w, Z, rows) / n_outputs
     delta *= _column(w) / n_outputs  # dL/dP
+    if out_activation == "identity":
+        return loss
     if out_activation == "logistic":
         np.subtract(1, P, out=Z)
         Z *= P
@@ -113,7 +127,27 @@ def squared_error(Z, Y, w, out_activation, P, delta, rows=None):
     return loss
 
 
-LOSS_FUNCTIONS = {"log_loss": log_loss, "squared_error": squared_error}
+def poisson(Z, Y, w, out_activation, P, delta, rows=None):
+    if rows is None:
+        rows = np.empty((Z.shape[0], 1), dtype=Z.dtype)
+    np.exp(Z, out=P)  # the "exp" output
+    # y log(y / p) - y + p = y log y - y + p - y z (0 log 0 = 0); delta as scratch.
+    xlogy(Y, Y, out=delta)
+    delta -= Y
+    delta += P
+    np.multiply(Y, Z, out=Z)  # Z is no longer needed
+    delta -= Z
+    loss = _weighted_total(w, delta, rows)
+    np.subtract(P, Y, out=delta)
+    np.multiply(delta, _column(w), out=delta)
+    return loss
+
+
+LOSS_FUNCTIONS = {
+    "log_loss": log_loss,
+    "squared_error": squared_error,
+    "poisson": poisson,
+}
 
 
 def output_probabilities(Z, out_activation):

@@ -4,7 +4,10 @@ Plain functions of the data and of what the estimator already knows (its
 previous ``LabelBinarizer``), so the estimator only passes them along.
 """
 
+from numbers import Real
+
 import numpy as np
+import scipy.sparse as sp
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
@@ -80,6 +83,57 @@ def check_known_classes(y, binarizer, name, fix):
         )
 
 
+def check_class_weight(class_weight):
+    """Refuse class weights that are not finite numbers >= 0.
+
+    Checked on their own, before they are multiplied with ``sample_weight``,
+    so the error names ``class_weight`` (a negative weight would otherwise
+    drop a class's rows silently, a NaN one make every weight NaN).
+    """
+    if not isinstance(class_weight, dict):
+        return
+    for label, weight in class_weight.items():
+        if (
+            not isinstance(weight, Real)
+            or isinstance(weight, bool)
+            or not np.isfinite(weight)
+            or weight < 0
+        ):
+            raise ValueError(
+                f"class_weight[{label!r}] = {weight!r}: class weights must be "
+                "finite numbers >= 0. A weight of 0 trains on none of that "
+                "class's rows (the class stays in classes_); to remove a class, "
+                "drop its rows from X and y."
+            )
+
+
+def combined_weights(sample_weight, class_weights, class_weight):
+    """``sample_weight`` times ``class_weights`` (either may be None).
+
+    Both were validated on their own; a product of zero on every row is
+    refused, naming which of the two is to blame.
+    """
+    if sample_weight is not None and not sample_weight.sum() > 0:
+        raise ValueError(
+            "sample_weight sums to zero: at least one sample needs a positive weight."
+        )
+    if class_weights is None:
+        return sample_weight
+    weights = class_weights if sample_weight is None else sample_weight * class_weights
+    if not weights.sum() > 0:
+        raise ValueError(
+            f"class_weight={class_weight!r} gives weight zero to every row "
+            "(times sample_weight, if given): give at least one class present "
+            "in y a positive weight."
+        )
+    return weights
+
+
+def dense_labels(y):
+    """``y`` as an ndarray: a sparse multilabel indicator matrix made dense."""
+    return y.toarray() if sp.issparse(y) else np.asarray(y)
+
+
 def class_weight_function(class_weight, y, sample_weight, known_classes):
     """``weigh(labels) -> per-sample weights`` for ``class_weight``, or None.
 
@@ -91,6 +145,7 @@ def class_weight_function(class_weight, y, sample_weight, known_classes):
     """
     if class_weight is None:
         return None
+    check_class_weight(class_weight)
     keep = slice(None) if sample_weight is None else sample_weight > 0
     sw = None if sample_weight is None else sample_weight[keep]
     if is_multilabel(y):
@@ -101,7 +156,7 @@ def class_weight_function(class_weight, y, sample_weight, known_classes):
                 "weight applies. Use class_weight='balanced' (per label, "
                 "multiplied) or pass sample_weight."
             )
-        Y = np.asarray(y[keep])
+        Y = dense_labels(y[keep])
         table = np.ones((Y.shape[1], 2))
         for j in range(Y.shape[1]):
             present = np.unique(Y[:, j])
@@ -110,7 +165,7 @@ def class_weight_function(class_weight, y, sample_weight, known_classes):
             )
 
         def weigh_labels(labels):
-            labels = np.asarray(labels).astype(int)
+            labels = dense_labels(labels).astype(int)
             return table[np.arange(labels.shape[1]), labels].prod(axis=1)
 
         return weigh_labels
@@ -151,6 +206,8 @@ def binarized_targets(binarizer, y, dtype):
     through ``transform``.
     """
     classes = binarizer.classes_
+    if sp.issparse(y):  # a multilabel indicator matrix: transform makes it dense
+        return binarizer.transform(y).astype(dtype)
     y = np.asarray(y)
     if binarizer.y_type_ not in ("binary", "multiclass") or y.ndim != 1:
         return binarizer.transform(y).astype(dtype)

@@ -179,7 +179,8 @@ class Callback(ParamsMixin):
     ...         return context.record["loss"] < self.threshold
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = MLPMomentumClassifier(
-    ...     hidden_layer_sizes=(8,), callbacks=[StopAtLoss(0.5)], random_state=0
+    ...     hidden_layer_sizes=(8,), solver="nesterov", callbacks=[StopAtLoss(0.5)],
+    ...     random_state=0,
     ... ).fit(X, y)
     >>> clf.loss_ < 0.5 and clf.n_iter_ < 200
     True

@@ -145,7 +145,7 @@ def test_loss_curve_validation_can_be_hidden(iris):
     assert display.validation_line_ is None
     assert display.score_ax_ is None
     assert len(display.lines_) == 1
-    assert display.line_.get_label() == "Nesterov"
+    assert display.line_.get_label() == "Adam"  # the default solver
 
 
 def test_loss_curve_pipeline_and_sklearn_mlp(iris):

@@ -27,6 +27,7 @@ MODULES = [
     "skmomentum.schedules",
     "skmomentum.callbacks",
     "skmomentum.display",
+    "skmomentum.onnx",
 ]
 
 # Checks for public classes and functions.

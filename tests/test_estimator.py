@@ -227,7 +227,7 @@ def test_float32_trains_and_predicts_in_float32():
     clf = small().fit(X_iris.astype(np.float32), y_iris)
     assert all(a.dtype == np.float32 for a in clf.coefs_ + clf.intercepts_)
     assert clf.predict_proba(X_iris.astype(np.float32)).dtype == np.float32
-    assert clf.solver_state_.velocity.dtype == np.float32
+    assert clf.solver_state_.exp_avg.dtype == np.float32  # Adam, the default
 
 
 def test_predict_log_proba_is_log_of_predict_proba():

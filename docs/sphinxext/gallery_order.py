@@ -7,7 +7,9 @@ ORDER = [
     "plot_dogs_vs_cats_digits.py",
     "plot_solver_comparison.py",
     "plot_tabular_pipeline.py",
+    "plot_regression.py",
     "plot_out_of_core.py",
+    "plot_deploy_onnx.py",
 ]
 
 
