@@ -135,9 +135,10 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         (L2 penalty included) just before its update; its entry in
         ``loss_curve_``. That is the last epoch, or the restored one after
         ``early_stopping`` or ``EarlyStopping(restore_best_weights=True)``.
-        The returned weights are evaluated once more on the last batch: a
-        loss more than 10 times ``loss_`` (and the first epoch's loss)
-        raises :class:`~skmomentum.DivergenceError` instead.
+        The returned weights are evaluated once more on the last batch:
+        when a call continues a fitted model, a loss more than 10 times
+        ``loss_`` (and the first epoch's loss) raises
+        :class:`~skmomentum.DivergenceError` and keeps the previous model.
     loss_curve_ : list of float
         Training loss of every epoch, restored or not (kept growing by
         ``warm_start`` and ``partial_fit``).

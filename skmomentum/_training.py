@@ -26,11 +26,12 @@ from .exceptions import DivergenceError
 # An epoch whose mean loss is this many times the loss of the run's first
 # batch counts as divergence; training in progress is given room to recover.
 DIVERGENCE_FACTOR = 1e3
-# The returned weights are checked once, on the last batch: their loss may not
-# exceed this many times the larger of the loss reported as ``loss_`` and the
-# model's first epoch loss (so a well-trained model's small losses do not
-# raise false alarms). There is no later epoch to recover, hence the stricter
-# factor.
+# The returned weights are checked once, on the last batch. When the call
+# continues a fitted model, their loss may not exceed this many times the
+# larger of the loss reported as ``loss_`` and the model's first epoch loss (so
+# a well-trained model's small losses raise no false alarm); the previous
+# model is worth keeping, hence the stricter factor. A new model gets the
+# epochs' bound (see ``_check_returned_weights``).
 FINAL_DIVERGENCE_FACTOR = 10.0
 
 
@@ -236,7 +237,7 @@ def _largest_abs(X):
     return max(float(X.max()), -float(X.min()))
 
 
-def divergence_error(solver, what, X=None, sample_weight=None):
+def divergence_error(solver, what, X=None, sample_weight=None, updated=True):
     """A :class:`DivergenceError` saying what happened and what fits the fix.
 
     Parameters
@@ -248,17 +249,20 @@ def divergence_error(solver, what, X=None, sample_weight=None):
     X, sample_weight : arrays or None
         The training data, looked at for the likely causes: unscaled features
         and sample (or class) weights far above their mean.
+    updated : bool
+        Whether the solver had made an update. Before the first one, its
+        hyperparameters (learning rate, eps) cannot be the cause.
     """
     fixes = []
     name = type(solver).__name__
-    eps = getattr(solver, "eps", None)
+    eps = getattr(solver, "eps", None) if updated else None
     if isinstance(eps, Real) and eps < 1e-12:
         fixes.append(
             f"{name}(eps={eps!r}) divides by sqrt(s) + eps, which is (nearly) zero "
             "where gradients have been zero: set eps to a positive value such as "
             "the default 1e-8"
         )
-    rate = getattr(solver, "learning_rate", None)
+    rate = getattr(solver, "learning_rate", None) if updated else None
     if rate is not None:
         fixes.append(
             f"the learning rate {rate!r} of {solver!r} is likely too large: lower "
@@ -394,7 +398,13 @@ def run_epochs(
     last_epoch = _LastEpoch()
 
     def diverged(what):
-        return divergence_error(solver, what, batches.X, batches.sample_weight)
+        return divergence_error(
+            solver,
+            what,
+            batches.X,
+            batches.sample_weight,
+            updated=start_loss is not None,
+        )
 
     try:
         if callbacks is not None:
@@ -415,6 +425,7 @@ def run_epochs(
                     if not math.isfinite(loss):
                         raise diverged(
                             f"the loss of a batch became {loss} in epoch {epoch}"
+                            + ("" if start_loss is not None else ", at the start")
                         )
                     weight = objective.weight_sum
                     total_loss += loss * weight
@@ -524,19 +535,39 @@ def run_epochs(
             (r["loss"] for r in history if r["epoch"] == log.returned_epoch), None
         )
     if log.n_iter:
-        _check_returned_weights(params, objective, history, log, diverged)
+        new_model = first_epoch == 1
+        _check_returned_weights(
+            params, objective, history, log, new_model, start_loss, diverged
+        )
     return log
 
 
-def _check_returned_weights(params, objective, history, log, diverged):
+def _check_returned_weights(
+    params, objective, history, log, new_model, start_loss, diverged
+):
     """Evaluate the returned weights once, on the last batch (the objective's).
 
     The epoch checks see each update's effect only at the next batch, so the
     last update is never looked at by them; this one loss evaluation does.
+    A call that continues a fitted model (``partial_fit``, ``warm_start``)
+    may not return weights whose loss exceeds ``FINAL_DIVERGENCE_FACTOR``
+    times the larger of the reported loss and the model's first epoch loss:
+    the previous model is then kept. A new model is held to the epochs'
+    bound instead, as a fresh network's first large steps often overshoot
+    and recover (one full-batch step can raise the loss 300-fold).
     """
+    loss = objective.loss(params)
+    if new_model:
+        bound = DIVERGENCE_FACTOR * max(start_loss, 1.0)
+        if not (math.isfinite(loss) and loss <= bound):
+            raise diverged(
+                f"the loss of the returned weights on the last batch is "
+                f"{loss:.4g}, more than {DIVERGENCE_FACTOR:g} times the first "
+                f"batch's {start_loss:.4g}"
+            )
+        return
     reported = history[-1]["loss"] if log.returned_loss is None else log.returned_loss
     reference = max(reported, history[0]["loss"])
-    loss = objective.loss(params)
     if not (math.isfinite(loss) and loss <= FINAL_DIVERGENCE_FACTOR * reference):
         raise diverged(
             f"the loss of the returned weights on the last batch is {loss:.4g}, "

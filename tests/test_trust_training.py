@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_array_equal
-from sklearn.datasets import load_iris, make_classification
+from sklearn.datasets import load_iris, make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
 import skmomentum._base
-from skmomentum import DivergenceError, MLPMomentumClassifier
+from skmomentum import DivergenceError, MLPMomentumClassifier, MLPMomentumRegressor
 from skmomentum._training import BatchIterator, divergence_error
 from skmomentum.callbacks import Callback, EarlyStopping
 from skmomentum.solvers import GD, Adam, Genetic, MiniBatchGD, Momentum, RMSprop
@@ -187,6 +187,28 @@ def test_partial_fit_whose_last_update_blows_up_raises_and_keeps_the_model():
     assert clf.loss_ == loss_before
     for a, b in zip(weights(clf), coefs_before):
         assert_array_equal(a, b)
+
+
+def test_a_new_models_first_overshoot_is_not_an_error():
+    # One full-batch step of GD(0.1) raises this loss about 300-fold, and the
+    # next steps bring it back down (scikit-learn's check_estimator data): a
+    # new model is held to the epochs' bound, not the continued-model one.
+    X, y = make_blobs(n_samples=50, random_state=1)
+    X -= X.min()
+    reg = MLPMomentumRegressor(solver="gd", random_state=0).partial_fit(X, y)
+    first = reg.loss_
+    for _ in range(5):
+        reg.partial_fit(X, y)
+    assert reg.loss_curve_[1] > 100 * first
+    assert reg.loss_ < reg.loss_curve_[1] / 100
+
+
+def test_a_loss_non_finite_before_any_update_does_not_blame_the_solver():
+    X = np.finfo(np.float64).max * np.random.RandomState(0).uniform(size=(20, 2))
+    with pytest.raises(DivergenceError, match="at the start") as error:
+        with np.errstate(all="ignore"):
+            small().fit(X, np.arange(20) % 2)
+    assert "learning rate" not in str(error.value)
 
 
 class _Inflate(GD):
