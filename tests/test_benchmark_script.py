@@ -4,10 +4,13 @@ import pathlib
 import subprocess
 import sys
 
+import skmomentum
+
 SCRIPT = pathlib.Path(__file__).parents[1] / "benchmarks" / "bench_vs_sklearn.py"
+NAMES = ["A digits", "B tabular", "B-df DataFrame", "C image", "D wide", "E batch 1"]
 
 
-def test_benchmark_script_prints_the_table():
+def test_benchmark_script_prints_both_tables():
     result = subprocess.run(
         [sys.executable, str(SCRIPT), "--quick", "--sizes", "tiny", "--repeats", "1"],
         capture_output=True,
@@ -18,12 +21,37 @@ def test_benchmark_script_prints_the_table():
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "BLAS:" in out
-    header = next(line for line in out.splitlines() if line.startswith("| workload"))
-    for column in ("s/epoch", "vs sklearn", "vs floor", "peak MiB", "test acc"):
-        assert column in header
-    rows = [line for line in out.splitlines() if line.startswith("| ")][1:]
-    # A-D in float64 and float32 next to scikit-learn, E in float64 only.
-    assert len(rows) == 4 * 3 + 2
-    for name in ("A digits", "B tabular", "C image", "D wide", "E batch 1"):
-        assert any(row.startswith(f"| {name}") for row in rows), name
-    assert sum("skmomentum" in row and "float32" in row for row in rows) == 4
+    names = list(NAMES)
+    if hasattr(skmomentum, "MLPMomentumRegressor"):
+        names.append("R regression")
+    else:
+        assert "R regression skipped" in out
+    headers = [
+        i for i, line in enumerate(out.splitlines()) if line.startswith("| workload")
+    ]
+    assert len(headers) == 2
+    lines = out.splitlines()
+    detail = lines[headers[0] : headers[1]]
+    summary = lines[headers[1] :]
+    for column in ("s/epoch", "vs sklearn", "vs floor", "peak MiB", "test score"):
+        assert column in detail[0]
+    for column in ("skmomentum f64 / f32", "target", "GEMM floor", "scores agree"):
+        assert column in summary[0]
+    rows = [line for line in detail[2:] if line.startswith("| ")]
+    # Every workload: scikit-learn float64 next to ours in float64 and float32.
+    assert len(rows) == 3 * len(names)
+    assert sum("skmomentum" in row and "float32" in row for row in rows) == len(names)
+    summary_rows = [line for line in summary[2:] if line.startswith("| ")]
+    assert [row.split("|")[1].strip() for row in summary_rows] == names
+
+
+def test_benchmark_script_refuses_unknown_workloads():
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--workloads", "A,Z"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "unknown workloads ['Z']" in result.stderr

@@ -2,7 +2,9 @@
 
 All hand computations start from w = [0, 0] with eta = 0.1 and the
 gradients g1 = [1, 2], then g2 = [3, -1]; decays are 0.5 (momentum, beta_1)
-and 0.75 (rho, beta_2) so that the square roots come out simple.
+and 0.75 (rho, beta_2) so that the square roots come out simple. RMSprop
+and Adam need eps > 0; 1e-12 moves their results by less than the 1e-7
+relative tolerance.
 """
 
 import numpy as np
@@ -77,7 +79,7 @@ def test_rmsprop():
     # w1 = -0.1 * [1 / 0.5, 2 / 1] = [-0.2, -0.2]
     # s2 = 0.75 * [0.25, 1] + 0.25 * [9, 1] = [2.4375, 1] = [39/16, 1]
     # w2 = w1 - 0.1 * [3 / sqrt(39/16), -1 / 1] = [-0.2 - 1.2 / sqrt(39), -0.1]
-    w1, w2 = two_steps(RMSprop(learning_rate=0.1, rho=0.75, eps=0.0))
+    w1, w2 = two_steps(RMSprop(learning_rate=0.1, rho=0.75, eps=1e-12))
     assert_allclose(w1, [-0.2, -0.2])
     assert_allclose(w2, [-0.2 - 1.2 / np.sqrt(39), -0.1])
 
@@ -99,7 +101,7 @@ def test_adam():
     #        s2 = 0.75 * [0.25, 1] + 0.25 * [9, 1] = [39/16, 1]
     #        s_hat = s2 / (1 - 0.5625) = [39/7, 16/7]
     #        w2 = w1 - 0.1 * [(7/3) / sqrt(39/7), 0]
-    w1, w2 = two_steps(Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, eps=0.0))
+    w1, w2 = two_steps(Adam(learning_rate=0.1, beta_1=0.5, beta_2=0.75, eps=1e-12))
     assert_allclose(w1, [-0.1, -0.1])
     assert_allclose(w2, [-0.1 - 0.1 * (7 / 3) / np.sqrt(39 / 7), -0.1])
 
@@ -138,12 +140,22 @@ def test_bias_correction_needs_ewma():
         Momentum(batch_size=0),
         RMSprop(rho=1.0),
         Adam(beta_2=1.0),
+        RMSprop(eps=0.0),
+        Adam(eps=0.0),
+        Adam(eps=-1e-8),
     ],
     ids=repr,
 )
 def test_invalid_hyperparameters_raise(solver):
     with pytest.raises(ValueError):
         solver.validate()
+
+
+@pytest.mark.parametrize("cls", [RMSprop, Adam])
+def test_eps_zero_is_refused_naming_the_parameter(cls):
+    # With eps=0 a parameter whose gradient has always been 0 would get 0 / 0.
+    with pytest.raises(ValueError, match=r"'eps' parameter .* range \(0.0, inf\)"):
+        cls(eps=0.0).validate()
 
 
 def test_the_two_momentum_forms_coincide():
