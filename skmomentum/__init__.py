@@ -5,8 +5,10 @@ from ._ewma import ewma
 from ._gradcheck import check_gradients
 from ._minimize import minimize
 from ._regressor import MLPMomentumRegressor
+from .exceptions import DivergenceError
 
 __all__ = [
+    "DivergenceError",
     "MLPMomentumClassifier",
     "MLPMomentumRegressor",
     "check_gradients",

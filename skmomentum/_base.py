@@ -12,6 +12,7 @@ from itertools import pairwise
 from numbers import Integral, Real
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
@@ -53,6 +54,17 @@ except ImportError:  # pragma: no cover - older scikit-learn
 
 _INPUT_ATTRIBUTES = ("n_features_in_", "feature_names_in_")
 _SPARSE_FORMATS = ["csr", "csc"]
+
+
+def _order_for(X):
+    """``"C"`` for an array that is neither C- nor Fortran-contiguous, else None.
+
+    BLAS reads C- and Fortran-ordered arrays as they are, but a strided view
+    is best copied at once, before the finite check (ten times slower on it).
+    """
+    if isinstance(X, np.ndarray) and not (X.flags.c_contiguous or X.flags.f_contiguous):
+        return "C"
+    return None
 
 
 class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
@@ -174,14 +186,16 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
         if continuing:
             check_same_namespace(X, self, attribute="_first_coefs", method="fit")
+        # Sparse X becomes CSR here (row gathers); dense X is laid out below.
         X, y = validate_data(
             self,
             X,
             y,
-            accept_sparse=_SPARSE_FORMATS,
+            accept_sparse="csr",
             multi_output=True,
             # A fitted model keeps its dtype; a new one takes float32 or float64.
             dtype=self.coefs_[0].dtype if continuing else float_dtypes(*_where(X)),
+            order=_order_for(X),
             reset=not continuing,
         )
         if sample_weight is not None:
@@ -204,9 +218,12 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         )
         layer_units = [X.shape[1], *hidden, Y.shape[1]]
         out_activation = self._out_activation(targets)
+        # One random stream per model, in scikit-learn's order: weight
+        # initialisation, the early-stopping split, then one shuffle per epoch.
+        # warm_start and partial_fit continue it (scikit-learn restarts it).
         rng = (
             self._random_state
-            if incremental and hasattr(self, "_random_state")
+            if continuing and hasattr(self, "_random_state")
             else check_random_state(self.random_state)
         )
         # Work on copies so that a failure leaves the fitted model untouched.
@@ -226,8 +243,19 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         if val[0] is not None:
             validation = self._validation_set(*val, X.dtype, targets)
         elif self.early_stopping:
-            train, validation = self._split(X, Y, y, sample_weight, targets, rng)
-        validate = best_params = None
+            # A continued fit splits as the first did: the same data gives the
+            # same held-out rows, which its earlier epochs never trained on.
+            split_state = (
+                self._split_random_state
+                if continuing and hasattr(self, "_split_random_state")
+                else rng.get_state()
+            )
+            split_rng = np.random.RandomState()
+            split_rng.set_state(split_state)
+            train, validation = self._split(X, Y, y, sample_weight, targets, split_rng)
+            if not (continuing and hasattr(self, "_split_random_state")):
+                rng.set_state(split_rng.get_state())
+        validate = best_params = best_epoch = None
         if validation is not None:
             validate = self._validation_metrics(
                 layer_units, out_activation, *validation
@@ -235,15 +263,21 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             if not place.is_numpy:  # the held-out set is scored on the host
                 validate = _on_host(validate)
         if self.early_stopping:
-            best_params = (
-                self._packed_params(
+            if continuing and hasattr(self, "_best_coefs"):
+                best_params = self._packed_params(
                     layer_units, dtype, self._best_coefs, self._best_intercepts
                 )
-                if continuing and hasattr(self, "_best_coefs")
-                else place.copy(params)
-            )
+                best_epoch = getattr(self, "_best_epoch", None)
+            else:
+                best_params = place.copy(params)
 
         X_train, Y_train, y_train, sw_train = train
+        if not sp.issparse(X_train):
+            # X is laid out once per fit for the batch gathers: C-contiguous in
+            # the training dtype. A DataFrame, Fortran-ordered or strided array
+            # is copied here, once; a C-ordered array is used as it is, and so
+            # is the C-ordered copy that a split or a row filter already made.
+            X_train = np.ascontiguousarray(X_train)
         X_train, Y_train, sw_train = map(place.to_device, (X_train, Y_train, sw_train))
         batch_size = solver.resolve_batch_size(X_train.shape[0])
         objective = NetworkObjective(
@@ -258,7 +292,13 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             place.device,
         )
         batches = BatchIterator(
-            X_train, Y_train, sw_train, batch_size, self.shuffle, rng
+            X_train,
+            Y_train,
+            sw_train,
+            batch_size,
+            self.shuffle,
+            rng,
+            order=getattr(self, "_shuffle_order", None) if continuing else None,
         )
         max_iter = 1 if incremental else self.max_iter
         callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
@@ -297,6 +337,7 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             stopping=stopping,
             validate=validate,
             best_params=best_params,
+            best_epoch=best_epoch,
             history=history,
             callbacks=CallbackList(hooks) if hooks else None,
             context=context,
@@ -315,6 +356,9 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             self._best_coefs, self._best_intercepts = unpack(
                 place.copy(best_params), layer_units
             )
+            self._best_epoch = log.best_epoch
+            if validation is not None and val[0] is None:
+                self._split_random_state = split_state
         fitted = self._fitted_attributes(targets, layer_units, out_activation, params)
         if "classes_" in fitted and not _is_numpy_namespace(y_xp):
             # As scikit-learn's array-API classifiers: numeric classes_ in y's
@@ -324,11 +368,17 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         self.solver_ = solver
         self.solver_state_ = state
         self._random_state = rng
+        self._shuffle_order = batches.order
         self.n_iter_ = log.n_iter
         self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
         self.loss_curve_ = previous["loss_curve"] + log.loss_curve
-        # NaN if Ctrl-C came before the first epoch finished.
-        self.loss_ = self.loss_curve_[-1] if self.loss_curve_ else np.nan
+        # The recorded loss of the epoch whose weights are returned (the
+        # restored one after early stopping); NaN for a new model that no
+        # epoch trained (a callback stopped it first).
+        if log.returned_loss is not None:
+            self.loss_ = log.returned_loss
+        elif not continuing:
+            self.loss_ = np.nan
         self._no_improvement_count = stopping.no_improvement_count
         self.history_ = history
         self.callbacks_ = callbacks
@@ -515,6 +565,7 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             X,
             accept_sparse=_SPARSE_FORMATS,
             dtype=float_dtypes(*_where(X)),
+            order=_order_for(X),
             reset=False,
         )
         return forward(self.coefs_, self.intercepts_, self.activation, X)

@@ -130,12 +130,21 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
     n_iter_ : int
         Epochs run by the last call to ``fit`` (1 after ``partial_fit``).
     loss_ : float
-        Training loss of the last epoch.
+        Training loss recorded for the epoch whose weights the model holds:
+        the weighted mean, over that epoch's batches, of each batch's loss
+        (L2 penalty included) just before its update; its entry in
+        ``loss_curve_``. That is the last epoch, or the restored one after
+        ``early_stopping`` or ``EarlyStopping(restore_best_weights=True)``.
+        The returned weights are evaluated once more on the last batch:
+        when a call continues a fitted model, a loss more than 10 times
+        ``loss_`` (and the first epoch's loss) raises
+        :class:`~skmomentum.DivergenceError` and keeps the previous model.
     loss_curve_ : list of float
-        Training loss of every epoch (kept growing by ``warm_start`` and
-        ``partial_fit``).
+        Training loss of every epoch, restored or not (kept growing by
+        ``warm_start`` and ``partial_fit``).
     best_loss_ : float or None
-        Smallest training loss seen; None with ``early_stopping``.
+        Smallest training loss seen; None with ``early_stopping`` (as
+        scikit-learn).
     validation_scores_ : list of float or None
         Validation accuracy of every epoch when there is a validation set
         (``early_stopping`` or ``X_val``), else None.
@@ -271,6 +280,13 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         self : object
             The fitted classifier.
 
+        Raises
+        ------
+        DivergenceError
+            If training diverges (non-finite weights, a loss that explodes,
+            or returned weights whose loss blew up in the last update); the
+            message names the fix. A previously fitted model is unchanged.
+
         Warns
         -----
         ConvergenceWarning
@@ -282,6 +298,15 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             training rows, once per ``fit``; :meth:`partial_fit` is not
             checked, as a stream's first blocks are expected to train a
             poor model.
+
+        Notes
+        -----
+        Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch
+        keeps the weights of the last completed epoch, with a warning;
+        before that, the interrupt propagates and a previously fitted model
+        is unchanged. Inputs are laid out once: a DataFrame, Fortran-ordered
+        or strided array is copied once to C order in the training dtype,
+        sparse input to CSR.
         """
         if (X_val is None) != (y_val is None):
             raise ValueError(
@@ -389,9 +414,10 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
 
     @staticmethod
     def _stratify(Y, targets):
-        # Stratify on the binarized labels, as scikit-learn does.
-        multilabel = targets[0].y_type_.startswith("multilabel")
-        return None if multilabel else Y.astype(bool)
+        # As scikit-learn's MLP: stratify on the binarized labels only when
+        # there is one output (binary, or one label), so that the early-stopping
+        # split and the random stream after it are the same as MLPClassifier's.
+        return Y.astype(bool) if Y.shape[1] == 1 else None
 
     def _validation_set(self, X_val, y_val, dtype, targets):
         """Validated ``(X_val, Y_val, sample_weight)`` of an explicit set."""

@@ -5,25 +5,35 @@ It works on arrays it is given and returns what happened in an
 a run that fails leaves the estimator untouched.
 """
 
+import copy
 import math
+import signal
+import threading
 import time
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from numbers import Real
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
-from ._array_api import all_finite, namespace_and_device
+from ._array_api import all_finite, copy_array, namespace_and_device
 from ._losses import LOSS_FUNCTIONS
 from ._network import forward, unpack
+from .exceptions import DivergenceError
 
-# A loss this many times its value at the start of the run counts as divergence.
+# An epoch whose mean loss is this many times the loss of the run's first
+# batch counts as divergence; training in progress is given room to recover.
 DIVERGENCE_FACTOR = 1e3
-
-
-class DivergenceError(ValueError):
-    """Training produced non-finite weights or a loss that exploded."""
+# The returned weights are checked once, on the last batch. When the call
+# continues a fitted model, their loss may not exceed this many times the
+# larger of the loss reported as ``loss_`` and the model's first epoch loss (so
+# a well-trained model's small losses raise no false alarm); the previous
+# model is worth keeping, hence the stricter factor. A new model gets the
+# epochs' bound (see ``_check_returned_weights``).
+FINAL_DIVERGENCE_FACTOR = 10.0
 
 
 @dataclass
@@ -63,29 +73,55 @@ class StoppingRule:
 
 @dataclass
 class EpochLog:
-    """What one call of :func:`run_epochs` did."""
+    """What one call of :func:`run_epochs` did.
+
+    ``returned_epoch`` is the epoch (``history`` numbering) whose weights are
+    returned: the last completed one, or the one a restore put back (the
+    built-in early stopping, or a callback that sets
+    ``context.restored_epoch``). ``returned_loss`` is its recorded training
+    loss; both stay None when no epoch completed. ``best_epoch`` is the epoch
+    whose weights the built-in early stopping kept.
+    """
 
     n_iter: int = 0
     n_samples_seen: int = 0
     loss_curve: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
     validation_losses: list = field(default_factory=list)
+    returned_epoch: int = None
+    returned_loss: float = None
+    best_epoch: int = None  # the built-in early stopping's best epoch
 
 
 class BatchIterator:
     """Yields ``(X, Y, sample_weight)`` batches of one epoch.
 
-    With shuffling, each batch is gathered with ``np.take`` into buffers
-    allocated once, instead of a fresh fancy-indexed copy per batch. Without
-    shuffling, or for one full batch, batches are views of the data.
+    ``X`` must be laid out for row access, a C-contiguous array or a CSR
+    matrix (the estimator lays it out once per fit): a shuffled batch then
+    copies only its own rows, into buffers allocated once. From any other
+    layout ``np.take`` would first copy the whole of ``X``, on every batch.
+    Without shuffling, or for one full batch, batches are views of the data.
+
+    With shuffling, each epoch shuffles the previous epoch's order,
+    ``order = order[rng.permutation(n)]``: the random stream of
+    scikit-learn's MLP (``sample_idx = shuffle(sample_idx, random_state)``).
+    ``order`` is kept so that ``warm_start`` and ``partial_fit`` continue it.
     """
 
-    def __init__(self, X, Y, sample_weight, batch_size, shuffle, rng):
+    def __init__(self, X, Y, sample_weight, batch_size, shuffle, rng, order=None):
+        if (sp.issparse(X) and X.format != "csr") or (
+            isinstance(X, np.ndarray) and not X.flags.c_contiguous
+        ):
+            raise ValueError(
+                "BatchIterator needs a C-contiguous array or a CSR matrix; lay X "
+                "out once (np.ascontiguousarray, X.tocsr()) before training."
+            )
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.n_samples = X.shape[0]
+        self.n_samples = n = X.shape[0]
         self.batch_size = batch_size
-        self.shuffle = shuffle and batch_size < self.n_samples
+        self.shuffle = shuffle and batch_size < n
         self.rng = rng
+        self.order = order if order is not None and order.shape == (n,) else None
         # Arrays of another namespace (torch, CuPy) stay on their device.
         self._xp = None
         if not (isinstance(X, np.ndarray) or sp.issparse(X)):
@@ -114,7 +150,8 @@ class BatchIterator:
                 batch = rows if self._xp is None else (rows, ...)
                 yield X[batch], Y[batch], None if sw is None else sw[rows]
             return
-        order = self.rng.permutation(n)
+        order = np.arange(n) if self.order is None else self.order
+        order = self.order = order[self.rng.permutation(n)]
         if self._xp is not None:  # the same order, gathered on the device
             xp = self._xp
             for start in range(0, n, size):
@@ -152,15 +189,152 @@ class BatchIterator:
             yield Xb, Yb, swb
 
 
-def _diverged(solver, reason):
-    rate = getattr(solver, "learning_rate", None)
+class _LastEpoch:
+    """The weights and solver state at the end of the last completed epoch.
+
+    One copy of the flat parameter vector (and of the solver's buffers) per
+    epoch, written into the same arrays: what Ctrl-C during the next epoch
+    goes back to, so a half-trained epoch is never returned. A solver's
+    ``scratch`` buffer holds nothing between steps and is not copied.
+    """
+
+    def __init__(self):
+        self.params = None
+        self.state = {}
+
+    def save(self, params, state):
+        if self.params is None:
+            self.params = copy_array(params)
+        else:
+            self.params[...] = params
+        for name, value in vars(state).items():
+            if name == "scratch":
+                continue
+            old = self.state.get(name)
+            if (
+                isinstance(value, np.ndarray)
+                and isinstance(old, np.ndarray)
+                and old.shape == value.shape
+                and old.dtype == value.dtype
+            ):
+                old[...] = value
+            else:
+                self.state[name] = copy.deepcopy(value)
+
+    def restore(self, params, state):
+        params[...] = self.params
+        scratch = vars(state).get("scratch")
+        vars(state).clear()
+        vars(state).update(self.state)
+        if scratch is not None:
+            state.scratch = scratch
+
+
+@contextmanager
+def _interrupts_held():
+    """Hold Ctrl-C back while an epoch is recorded, then deliver it.
+
+    Recording an epoch (its history entry, the stopping rule, the copies of
+    the weights) happens entirely or not at all, so an interrupted run always
+    has a consistent last completed epoch to return.
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or handler is None:
+        yield  # signals only reach the main thread; None: not set by Python
+        return
+    received = []
+    signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        if received:
+            signal.raise_signal(signal.SIGINT)
+
+
+def _largest_abs(X):
+    if sp.issparse(X):
+        X = X.data
+    if X.size == 0:
+        return 0.0
+    # max and min rather than abs(X).max(): no temporary copy of X.
+    return max(float(X.max()), -float(X.min()))
+
+
+def divergence_error(solver, what, X=None, sample_weight=None, updated=True):
+    """A :class:`DivergenceError` saying what happened and what fits the fix.
+
+    Parameters
+    ----------
+    solver : solver object
+        The solver that was training.
+    what : str
+        What happened, with its figures.
+    X, sample_weight : arrays or None
+        The training data, looked at for the likely causes: unscaled features
+        and sample (or class) weights far above their mean.
+    updated : bool
+        Whether the solver had made an update. Before the first one, its
+        hyperparameters (learning rate, eps) cannot be the cause.
+    """
+    fixes = []
+    name = type(solver).__name__
+    eps = getattr(solver, "eps", None) if updated else None
+    if isinstance(eps, Real) and eps < 1e-12:
+        fixes.append(
+            f"{name}(eps={eps!r}) divides by sqrt(s) + eps, which is (nearly) zero "
+            "where gradients have been zero: set eps to a positive value such as "
+            "the default 1e-8"
+        )
+    rate = getattr(solver, "learning_rate", None) if updated else None
+    if rate is not None:
+        fixes.append(
+            f"the learning rate {rate!r} of {solver!r} is likely too large: lower "
+            "it (divide it by 10, say)"
+        )
+    if sample_weight is not None and sample_weight.size:
+        top, mean = float(np.max(sample_weight)), float(np.mean(sample_weight))
+        if not (math.isfinite(top) and top <= 100 * mean):
+            fixes.append(
+                f"the largest sample weight (class_weight included) is {top:.3g}, "
+                f"{top / mean:.3g} times their mean: that row's gradient is as "
+                "many times larger; use weights of similar size"
+            )
+    if X is not None:
+        top = _largest_abs(X)
+        if not (math.isfinite(top) and top <= 10):
+            fixes.append(
+                f"the features are not scaled (the largest |X| is {top:.3g}): "
+                "standardise them, e.g. make_pipeline(StandardScaler(), clf)"
+            )
+    if not fixes:
+        fixes.append(f"check the data and the hyperparameters of {solver!r}")
     return DivergenceError(
-        "Solver produced non-finite parameter weights. The input data may contain "
-        "large values and need to be preprocessed. "
-        f"Training diverged: {reason}. The learning rate {rate!r} of {solver!r} is "
-        "likely too large: lower it (e.g. solver=... with learning_rate divided "
-        "by 10) or scale the features (e.g. StandardScaler). The previous model, "
-        "if any, is left unchanged."
+        f"Training diverged: {what}. Likely causes and fixes: "
+        + "; ".join(fixes)
+        + ". The previous model, if any, is left unchanged."
+    )
+
+
+def not_converged_message(solver, max_iter):
+    """The ``ConvergenceWarning`` text, naming the solver and its knobs."""
+    rate = getattr(solver, "learning_rate", None)
+    if rate is not None:
+        knobs = (
+            f"or, if the loss is still falling steadily, raise the learning rate "
+            f"({rate!r})"
+        )
+    elif hasattr(solver, "population_size"):
+        knobs = (
+            f"or widen the search: a larger population_size "
+            f"({solver.population_size!r}) or mutation_scale "
+            f"({getattr(solver, 'mutation_scale', None)!r})"
+        )
+    else:
+        knobs = "or tune the solver's hyperparameters"
+    return (
+        f"Maximum iterations ({max_iter}) reached and the optimization hasn't "
+        f"converged yet with {solver!r}. Increase max_iter, {knobs}."
     )
 
 
@@ -175,6 +349,7 @@ def run_epochs(
     stopping,
     validate=None,
     best_params=None,
+    best_epoch=None,
     history=None,
     callbacks=None,
     context=None,
@@ -205,6 +380,9 @@ def run_epochs(
         follows the validation score, this buffer receives the best epoch's
         parameters and they are copied back into ``params`` at the end.
         Without it, stopping follows the training loss.
+    best_epoch : int or None
+        The epoch whose weights ``best_params`` holds when it comes from an
+        earlier call (``warm_start``).
     history : list or None
         One dict per epoch is appended (``epoch``, ``loss``, ``val_loss``,
         ``val_score``, ``learning_rate``, ``seconds``).
@@ -212,7 +390,8 @@ def run_epochs(
         Hooks called with ``context``; a True return stops after the epoch.
     context : TrainingContext or None
         Passed to the hooks; its ``epoch``, ``n_epochs``, ``batch`` and
-        ``batch_loss`` are kept current here.
+        ``batch_loss`` are kept current here. A hook that puts back the
+        weights of an earlier epoch sets ``context.restored_epoch``.
     incremental : bool
         Run exactly one epoch (``partial_fit``).
     verbose : int
@@ -221,6 +400,16 @@ def run_epochs(
     Returns
     -------
     log : EpochLog
+
+    Raises
+    ------
+    DivergenceError
+        If a batch loss or the weights become non-finite, an epoch's loss
+        grows beyond ``DIVERGENCE_FACTOR`` times the first batch's, or the
+        returned weights fail the final check (``FINAL_DIVERGENCE_FACTOR``).
+    KeyboardInterrupt
+        On Ctrl-C before the first epoch completed. Later, the weights and
+        solver state of the last completed epoch are kept, with a warning.
     """
     log = EpochLog()
     history = [] if history is None else history
@@ -230,6 +419,17 @@ def run_epochs(
     # Decided once per fit: the batch loop stays bare without batch hooks.
     batch_hooks = callbacks is not None and callbacks.has_batch_hooks
     first_epoch = history[-1]["epoch"] + 1 if history else 1
+    last_epoch = _LastEpoch()
+
+    def diverged(what):
+        return divergence_error(
+            solver,
+            what,
+            batches.X,
+            batches.sample_weight,
+            updated=start_loss is not None,
+        )
+
     try:
         if callbacks is not None:
             callbacks.on_train_begin(context)
@@ -247,7 +447,10 @@ def run_epochs(
                     objective.set_batch(Xb, Yb, swb, batches.mean_weight)
                     loss = solver.step(params, state, objective)
                     if not math.isfinite(loss):
-                        raise _diverged(solver, f"the batch loss became {loss}")
+                        raise diverged(
+                            f"the loss of a batch became {loss} in epoch {epoch}"
+                            + ("" if start_loss is not None else ", at the start")
+                        )
                     weight = objective.weight_sum
                     total_loss += loss * weight
                     total_weight += weight
@@ -260,39 +463,43 @@ def run_epochs(
                             stop_requested = True
                             break
                 epoch_loss = total_loss / total_weight
-                log.n_iter += 1
-                log.n_samples_seen += n_samples
                 if not all_finite(params):
-                    raise _diverged(
-                        solver, f"the weights became non-finite in epoch {log.n_iter}"
+                    raise diverged(
+                        f"the weights became non-finite (NaN or inf) in epoch {epoch}"
                     )
                 if epoch_loss > DIVERGENCE_FACTOR * max(start_loss, 1.0):
-                    raise _diverged(
-                        solver,
-                        f"the loss grew from {start_loss:.4g} to {epoch_loss:.4g} by "
-                        f"epoch {log.n_iter}",
+                    raise diverged(
+                        f"the training loss grew from {start_loss:.4g} (first batch) "
+                        f"to {epoch_loss:.4g} in epoch {epoch}, more than "
+                        f"{DIVERGENCE_FACTOR:g} times"
                     )
-                log.loss_curve.append(epoch_loss)
                 record = {"epoch": epoch, "loss": epoch_loss}
-                if verbose:
-                    print(f"Iteration {log.n_iter}, loss = {epoch_loss:.8f}")
-
                 if validate is not None:
-                    val_loss, score = validate(params)
-                    log.validation_losses.append(val_loss)
-                    log.validation_scores.append(score)
-                    record["val_loss"], record["val_score"] = val_loss, score
-                    if verbose:
-                        print(f"Validation score: {score:f}")
-                        print(f"Validation loss: {val_loss:f}")
-                if best_params is not None:
-                    if stopping.update_score(score):
-                        best_params[...] = params
-                else:
-                    stopping.update_loss(epoch_loss)
+                    record["val_loss"], record["val_score"] = validate(params)
                 record["learning_rate"] = rate
                 record["seconds"] = time.perf_counter() - tic
-                history.append(record)
+
+                # The epoch is complete: record it, all at once.
+                with _interrupts_held():
+                    log.loss_curve.append(epoch_loss)
+                    if validate is not None:
+                        log.validation_losses.append(record["val_loss"])
+                        log.validation_scores.append(record["val_score"])
+                    if best_params is not None:
+                        if stopping.update_score(record["val_score"]):
+                            best_params[...] = params
+                            best_epoch = epoch
+                    else:
+                        stopping.update_loss(epoch_loss)
+                    history.append(record)
+                    log.n_iter += 1
+                    log.n_samples_seen += n_samples
+                    last_epoch.save(params, state)
+                if verbose:
+                    print(f"Iteration {log.n_iter}, loss = {epoch_loss:.8f}")
+                    if validate is not None:
+                        print(f"Validation score: {record['val_score']:f}")
+                        print(f"Validation loss: {record['val_loss']:f}")
 
                 if callbacks is not None:
                     context.n_epochs = log.n_iter
@@ -320,28 +527,78 @@ def run_epochs(
                     break
             else:
                 warnings.warn(
-                    f"Maximum iterations ({max_iter}) reached and the "
-                    "optimization hasn't converged yet. Increase max_iter, or "
-                    "tune the solver (a larger learning rate; for Genetic a "
-                    "larger population or mutation_scale).",
+                    not_converged_message(solver, max_iter),
                     ConvergenceWarning,
                     stacklevel=6,
                 )
         except KeyboardInterrupt:
-            if not all_finite(params):
-                raise _diverged(solver, "interrupted with non-finite weights") from None
+            if log.n_iter == 0:
+                raise  # nothing completed: fail like any failed fit
+            last_epoch.restore(params, state)
             warnings.warn(
-                "Training interrupted by user; keeping the weights of the last update.",
+                f"Training interrupted by user (Ctrl-C) after {log.n_iter} "
+                f"completed epoch(s); keeping the weights of the last completed "
+                f"epoch ({history[-1]['epoch']}) and discarding the unfinished one.",
                 UserWarning,
                 stacklevel=6,
             )
+        if log.n_iter:
+            log.returned_epoch = history[-1]["epoch"]
         if best_params is not None:
             params[...] = best_params
+            log.returned_epoch = log.best_epoch = best_epoch
     finally:
         # Also after an error: callbacks release what they hold (progress bars).
         if callbacks is not None:
             callbacks.on_train_end(context)
+    restored = getattr(context, "restored_epoch", None)
+    if restored is not None:
+        log.returned_epoch = restored
+    if log.returned_epoch is not None:
+        log.returned_loss = next(
+            (r["loss"] for r in history if r["epoch"] == log.returned_epoch), None
+        )
+    if log.n_iter:
+        new_model = first_epoch == 1
+        _check_returned_weights(
+            params, objective, history, log, new_model, start_loss, diverged
+        )
     return log
+
+
+def _check_returned_weights(
+    params, objective, history, log, new_model, start_loss, diverged
+):
+    """Evaluate the returned weights once, on the last batch (the objective's).
+
+    The epoch checks see each update's effect only at the next batch, so the
+    last update is never looked at by them; this one loss evaluation does.
+    A call that continues a fitted model (``partial_fit``, ``warm_start``)
+    may not return weights whose loss exceeds ``FINAL_DIVERGENCE_FACTOR``
+    times the larger of the reported loss and the model's first epoch loss:
+    the previous model is then kept. A new model is held to the epochs'
+    bound instead, as a fresh network's first large steps often overshoot
+    and recover (one full-batch step can raise the loss 300-fold).
+    """
+    loss = objective.loss(params)
+    if new_model:
+        bound = DIVERGENCE_FACTOR * max(start_loss, 1.0)
+        if not (math.isfinite(loss) and loss <= bound):
+            raise diverged(
+                f"the loss of the returned weights on the last batch is "
+                f"{loss:.4g}, more than {DIVERGENCE_FACTOR:g} times the first "
+                f"batch's {start_loss:.4g}"
+            )
+        return
+    reported = history[-1]["loss"] if log.returned_loss is None else log.returned_loss
+    reference = max(reported, history[0]["loss"])
+    if not (math.isfinite(loss) and loss <= FINAL_DIVERGENCE_FACTOR * reference):
+        raise diverged(
+            f"the loss of the returned weights on the last batch is {loss:.4g}, "
+            f"more than {FINAL_DIVERGENCE_FACTOR:g} times the reported training "
+            f"loss {reported:.4g} (and the first epoch's "
+            f"{history[0]['loss']:.4g}): the last update(s) blew it up"
+        )
 
 
 def validation_metrics(

@@ -106,6 +106,10 @@ class TrainingContext:
         Index of the last batch in the epoch (for ``on_batch_end``).
     batch_loss : float
         Loss of the last batch (for ``on_batch_end``).
+    restored_epoch : int or None
+        Set by a hook that writes an earlier epoch's weights into ``params``
+        in ``on_train_end`` (as :class:`EarlyStopping` does): that epoch's
+        number, so that ``loss_`` reports its recorded loss.
 
     Examples
     --------
@@ -151,6 +155,7 @@ class TrainingContext:
         self.n_epochs = 0
         self.batch = -1
         self.batch_loss = math.nan
+        self.restored_epoch = None
 
     @property
     def record(self):
@@ -395,6 +400,7 @@ class EarlyStopping(Callback):
         best = self._best_params
         if best is not None and context.epoch != self.best_epoch_:
             context.params[...] = best
+            context.restored_epoch = self.best_epoch_
         self._best_params = None  # do not keep a copy of the weights around
 
 

@@ -270,23 +270,6 @@ def test_verbose_prints_one_line_per_epoch(capsys):
     assert out.count("Iteration") == 3
 
 
-class _InterruptAfter(Nesterov):
-    """A solver whose fifth update is interrupted, like Ctrl-C would."""
-
-    def step(self, params, state, objective):
-        if state.t == 5:
-            raise KeyboardInterrupt
-        return super().step(params, state, objective)
-
-
-def test_ctrl_c_keeps_last_good_weights():
-    clf = small(solver=_InterruptAfter(batch_size=10))
-    with pytest.warns(UserWarning, match="interrupted"):
-        clf.fit(X_iris, y_iris)
-    assert clf.solver_state_.t == 5
-    assert np.isfinite(clf.predict_proba(X_iris)).all()
-
-
 # ----------------------------------------------------------------- bad input
 
 

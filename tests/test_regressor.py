@@ -284,17 +284,6 @@ def test_reproduces_mlpregressor_poisson(n_targets):
     assert_same_run(ours, theirs, X, y)
 
 
-SHUFFLE_STREAM = pytest.mark.xfail(
-    reason=(
-        "MLPRegressor composes each epoch's shuffle with the previous order; "
-        "BatchIterator draws a fresh permutation. Issue 11 (wt11) changes the "
-        "shared shuffle stream in the base; remove this mark once merged."
-    ),
-    strict=True,
-)
-
-
-@SHUFFLE_STREAM
 @pytest.mark.parametrize("n_targets", [1, 3])
 @pytest.mark.parametrize("early_stopping", [False, True])
 def test_reproduces_mlpregressor_with_shuffling(n_targets, early_stopping):

@@ -1,0 +1,394 @@
+"""The training loop on real inputs: layouts, random stream, divergence checks
+of the returned weights, Ctrl-C, loss_ after a restore, and the messages."""
+
+import signal
+import tracemalloc
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from numpy.testing import assert_array_equal
+from sklearn.datasets import load_iris, make_blobs, make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.preprocessing import StandardScaler
+
+import skmomentum._base
+from skmomentum import DivergenceError, MLPMomentumClassifier, MLPMomentumRegressor
+from skmomentum._training import BatchIterator, divergence_error
+from skmomentum.callbacks import Callback, EarlyStopping
+from skmomentum.solvers import GD, Adam, Genetic, MiniBatchGD, Momentum, RMSprop
+
+X_iris, y_iris = load_iris(return_X_y=True)
+X_iris = StandardScaler().fit_transform(X_iris)
+
+
+def small(**params):
+    defaults = dict(
+        hidden_layer_sizes=(8,),
+        solver=Momentum(learning_rate=0.05, batch_size=16),
+        max_iter=10,
+        random_state=0,
+    )
+    return MLPMomentumClassifier(**{**defaults, **params})
+
+
+def fit_quietly(clf, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return clf.fit(*args, **kwargs)
+
+
+def weights(clf):
+    return clf.coefs_ + clf.intercepts_
+
+
+def assert_same_weights(a, b):
+    for wa, wb in zip(weights(a), weights(b)):
+        assert_array_equal(wa, wb)
+
+
+# ------------------------------------------------------------- data layout
+
+
+def layouts(X):
+    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
+    wide[:, ::2] = X
+    return {
+        "dataframe": pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]),
+        "fortran": np.asfortranarray(X),
+        "strided": wide[:, ::2],
+    }
+
+
+@pytest.mark.parametrize("layout", ["dataframe", "fortran", "strided"])
+def test_every_layout_trains_the_same_weights_bit_for_bit(layout):
+    reference = fit_quietly(small(), X_iris, y_iris)
+    X = layouts(X_iris)[layout]
+    clf = fit_quietly(small(), X, y_iris)
+    assert_same_weights(clf, reference)
+    assert_array_equal(clf.predict_proba(X), reference.predict_proba(X_iris))
+    # partial_fit continues identically too.
+    reference.partial_fit(X_iris, y_iris)
+    clf.partial_fit(X, y_iris)
+    assert_same_weights(clf, reference)
+
+
+def test_batches_are_gathered_from_one_c_contiguous_copy(monkeypatch):
+    seen = []
+
+    class Recording(BatchIterator):
+        def __init__(self, X, *args, **kwargs):
+            seen.append(X)
+            super().__init__(X, *args, **kwargs)
+
+    monkeypatch.setattr(skmomentum._base, "BatchIterator", Recording)
+    X_f = np.asfortranarray(X_iris)
+    fit_quietly(small(max_iter=1), X_f, y_iris)
+    fit_quietly(small(max_iter=1), pd.DataFrame(X_iris), y_iris)
+    assert all(X.flags.c_contiguous and X.dtype == np.float64 for X in seen)
+    # A C-ordered array in a training dtype is used as it is: no copy at all.
+    X_c = np.ascontiguousarray(X_iris, dtype=np.float32)
+    fit_quietly(small(max_iter=1), X_c, y_iris)
+    assert seen[-1] is X_c
+    # Sparse input is gathered by rows: CSR (CSC is converted once).
+    fit_quietly(small(max_iter=1), sp.csc_matrix(X_iris), y_iris)
+    assert seen[-1].format == "csr"
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_a_dataframe_is_copied_once_at_most(early_stopping):
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((2000, 200))
+    y = (X[:, 0] > 0).astype(int)
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(200)])
+    clf = small(hidden_layer_sizes=(2,), max_iter=1, early_stopping=early_stopping)
+    tracemalloc.start()
+    try:
+        fit_quietly(clf, frame, y)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # One C-ordered copy (or the train/validation split, which is one copy
+    # between them), plus small change: never a second copy of X.
+    assert peak < 1.5 * X.nbytes
+
+
+def test_batch_iterator_refuses_a_layout_that_copies_per_batch():
+    X = np.asfortranarray(X_iris)
+    Y = np.zeros((len(X), 1))
+    with pytest.raises(ValueError, match="C-contiguous"):
+        BatchIterator(X, Y, None, 10, True, np.random.RandomState(0))
+
+
+# ---------------------------------------------------------- random stream
+
+
+def test_warm_start_continues_the_shuffle_stream_bit_for_bit():
+    params = dict(tol=0.0, n_iter_no_change=np.inf)
+    once = fit_quietly(small(max_iter=20, **params), X_iris, y_iris)
+    twice = small(max_iter=10, warm_start=True, **params)
+    fit_quietly(twice, X_iris, y_iris)
+    fit_quietly(twice, X_iris, y_iris)
+    assert_same_weights(twice, once)
+    assert twice.loss_curve_ == once.loss_curve_
+    assert twice.t_ == once.t_
+
+
+def test_partial_fit_continues_the_shuffle_stream():
+    fitted = fit_quietly(
+        small(max_iter=3, tol=0.0, n_iter_no_change=np.inf), X_iris, y_iris
+    )
+    clf = small()
+    for _ in range(3):
+        clf.partial_fit(X_iris, y_iris, classes=np.unique(y_iris))
+    assert_same_weights(clf, fitted)
+
+
+def test_continued_early_stopping_fit_holds_out_the_same_rows(monkeypatch):
+    held_out = []
+    original = MLPMomentumClassifier._validation_metrics
+
+    def recording(self, layer_units, out_activation, X, Y, sample_weight):
+        held_out.append(X.copy())
+        return original(self, layer_units, out_activation, X, Y, sample_weight)
+
+    monkeypatch.setattr(MLPMomentumClassifier, "_validation_metrics", recording)
+    clf = small(early_stopping=True, warm_start=True, max_iter=3)
+    fit_quietly(clf, X_iris, y_iris)
+    fit_quietly(clf, X_iris, y_iris)
+    assert_array_equal(held_out[0], held_out[1])
+    # ... while the shuffle stream goes on: a new model would repeat fit 1.
+    fresh = fit_quietly(small(early_stopping=True, max_iter=3), X_iris, y_iris)
+    assert fresh.loss_curve_ == clf.loss_curve_[:3] != clf.loss_curve_[3:]
+
+
+# ------------------------------------------------ the returned weights check
+
+
+def test_partial_fit_whose_last_update_blows_up_raises_and_keeps_the_model():
+    # The issue's case: one batch with learning rate 1e3 used to return a
+    # useless model (accuracy 0.515 from 0.70) with loss_ 0.56 while the
+    # log-loss of the returned weights was 16.
+    X, y = make_classification(
+        n_samples=400, n_features=10, n_informative=4, flip_y=0.1, random_state=0
+    )
+    clf = fit_quietly(
+        small(hidden_layer_sizes=(16,), max_iter=20, solver=Momentum(0.01)), X, y
+    )
+    before = clf.predict_proba(X)
+    loss_before, coefs_before = clf.loss_, [c.copy() for c in weights(clf)]
+    clf.set_params(solver=MiniBatchGD(learning_rate=1e3))
+    with pytest.raises(DivergenceError, match="returned weights") as error:
+        clf.partial_fit(X[:200], y[:200])
+    assert "learning rate 1000.0" in str(error.value)
+    assert_array_equal(clf.predict_proba(X), before)
+    assert clf.loss_ == loss_before
+    for a, b in zip(weights(clf), coefs_before):
+        assert_array_equal(a, b)
+
+
+def test_a_new_models_first_overshoot_is_not_an_error():
+    # One full-batch step of GD(0.1) raises this loss about 300-fold, and the
+    # next steps bring it back down (scikit-learn's check_estimator data): a
+    # new model is held to the epochs' bound, not the continued-model one.
+    X, y = make_blobs(n_samples=50, random_state=1)
+    X -= X.min()
+    reg = MLPMomentumRegressor(solver="gd", random_state=0).partial_fit(X, y)
+    first = reg.loss_
+    for _ in range(5):
+        reg.partial_fit(X, y)
+    assert reg.loss_curve_[1] > 100 * first
+    assert reg.loss_ < reg.loss_curve_[1] / 100
+
+
+def test_a_loss_non_finite_before_any_update_does_not_blame_the_solver():
+    X = np.finfo(np.float64).max * np.random.RandomState(0).uniform(size=(20, 2))
+    with pytest.raises(DivergenceError, match="at the start") as error:
+        with np.errstate(all="ignore"):
+            small().fit(X, np.arange(20) % 2)
+    assert "learning rate" not in str(error.value)
+
+
+class _Inflate(GD):
+    """Grows the weights threefold per step: the loss grows but stays finite."""
+
+    def step(self, params, state, objective):
+        loss = objective.loss(params)
+        params *= 3.0
+        state.t += 1
+        return loss
+
+
+def test_divergence_error_states_the_loss_growth_with_its_figures():
+    with pytest.raises(DivergenceError, match=r"training loss grew from [\d.]+"):
+        small(solver=_Inflate(), max_iter=50).fit(X_iris, y_iris)
+
+
+def test_divergence_error_on_unscaled_data_blames_the_learning_rate_and_scale():
+    with pytest.raises(DivergenceError) as error:
+        small(solver=GD(1e4)).fit(X_iris * 100, y_iris)
+    message = str(error.value)
+    assert message.startswith("Training diverged: the training loss grew from")
+    assert "learning rate 10000.0" in message
+    assert "not scaled (the largest |X| is 309)" in message
+
+
+class _PoisonLastStep(GD):
+    """Full-batch GD whose update makes one weight NaN."""
+
+    def step(self, params, state, objective):
+        loss = super().step(params, state, objective)
+        params[0] = np.nan
+        return loss
+
+
+def test_divergence_error_states_non_finite_weights():
+    with pytest.raises(DivergenceError) as error:
+        small(solver=_PoisonLastStep(0.1)).fit(X_iris, y_iris)
+    message = str(error.value)
+    assert "the weights became non-finite (NaN or inf) in epoch 1" in message
+    assert "learning rate 0.1" in message
+    assert "not scaled" not in message  # standardised iris
+
+
+def test_divergence_error_without_a_learning_rate_does_not_mention_one():
+    solver = Genetic(population_size=4)
+    with pytest.raises(DivergenceError) as error, np.errstate(all="ignore"):
+        small(solver=solver, max_iter=2).fit(X_iris * 1e307, y_iris)
+    message = str(error.value)
+    assert "the loss of a batch became inf" in message
+    assert "learning rate" not in message
+    assert "not scaled" in message
+
+
+def test_divergence_error_names_eps_and_weights_when_they_are_the_cause():
+    message = str(divergence_error(Adam(eps=0.0), "the weights became non-finite"))
+    assert "Adam(eps=0.0)" in message and "positive value" in message
+    assert "learning rate 0.001" in message
+    message = str(divergence_error(RMSprop(), "x", X_iris, None))
+    assert "eps" not in message and "not scaled" not in message
+    weights_ = np.ones(len(X_iris))
+    weights_[0] = 1e6
+    message = str(divergence_error(MiniBatchGD(), "x", X_iris, weights_))
+    assert "largest sample weight (class_weight included) is 1e+06" in message
+    assert isinstance(divergence_error(GD(), "x"), ValueError)
+
+
+# ------------------------------------------------------------------ Ctrl-C
+
+
+class _InterruptAt(Momentum):
+    """Momentum whose update number ``at`` is interrupted, as Ctrl-C would."""
+
+    def __init__(self, learning_rate=0.05, batch_size=16, at=0, real_signal=False):
+        super().__init__(learning_rate=learning_rate, batch_size=batch_size)
+        self.at = at
+        self.real_signal = real_signal
+
+    def step(self, params, state, objective):
+        if state.t == self.at:
+            if self.real_signal:
+                signal.raise_signal(signal.SIGINT)
+            raise KeyboardInterrupt
+        return super().step(params, state, objective)
+
+
+BATCHES_PER_EPOCH = 10  # 150 iris rows in batches of 16
+
+
+@pytest.mark.parametrize("real_signal", [False, True])
+def test_ctrl_c_keeps_the_last_completed_epoch(real_signal):
+    two_epochs = fit_quietly(small(max_iter=2), X_iris, y_iris)
+    solver = _InterruptAt(at=2 * BATCHES_PER_EPOCH + 3, real_signal=real_signal)
+    with pytest.warns(UserWarning, match="last completed epoch"):
+        clf = small(solver=solver).fit(X_iris, y_iris)
+    assert_same_weights(clf, two_epochs)
+    assert clf.n_iter_ == 2 and len(clf.history_) == 2
+    assert clf.loss_curve_ == two_epochs.loss_curve_
+    assert clf.loss_ == two_epochs.loss_
+    assert clf.solver_state_.t == 2 * BATCHES_PER_EPOCH
+    assert_array_equal(clf.solver_state_.velocity, two_epochs.solver_state_.velocity)
+
+
+def test_ctrl_c_in_a_callback_keeps_that_completed_epoch():
+    class InterruptAfterSecond(Callback):
+        def on_epoch_end(self, context):
+            if context.n_epochs == 2:
+                raise KeyboardInterrupt
+
+    two_epochs = fit_quietly(small(max_iter=2), X_iris, y_iris)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = small(callbacks=[InterruptAfterSecond()]).fit(X_iris, y_iris)
+    assert_same_weights(clf, two_epochs)
+    assert clf.n_iter_ == 2
+
+
+def test_ctrl_c_before_an_epoch_completed_fails_and_keeps_the_old_model():
+    frame = pd.DataFrame(X_iris, columns=["a", "b", "c", "d"])
+    clf = fit_quietly(small(), frame, y_iris)
+    before = clf.predict_proba(frame)
+    old = [w.copy() for w in weights(clf)]
+    names = clf.feature_names_in_.copy()
+    clf.set_params(solver=_InterruptAt(at=3))
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X_iris[:, :3], y_iris)  # other features: checks are restored too
+    assert_array_equal(clf.predict_proba(frame), before)
+    for a, b in zip(weights(clf), old):
+        assert_array_equal(a, b)
+    assert clf.n_features_in_ == 4
+    assert_array_equal(clf.feature_names_in_, names)
+
+
+# ---------------------------------------------------- loss_ after a restore
+
+
+def test_early_stopping_loss_is_the_restored_epochs_loss():
+    clf = fit_quietly(
+        small(early_stopping=True, max_iter=100, n_iter_no_change=4),
+        X_iris,
+        y_iris,
+    )
+    best = clf.validation_scores_.index(clf.best_validation_score_)
+    assert best < clf.n_iter_ - 1  # weights were restored
+    assert clf.loss_ == clf.loss_curve_[best] == clf.history_[best]["loss"]
+    assert len(clf.loss_curve_) == len(clf.history_) == clf.n_iter_
+    assert clf.best_loss_ is None
+
+
+def test_early_stopping_callback_loss_is_the_restored_epochs_loss():
+    stopper = EarlyStopping(monitor="val_loss", patience=3)
+    clf = fit_quietly(
+        small(max_iter=100, n_iter_no_change=100, callbacks=[stopper]),
+        X_iris,
+        y_iris,
+        X_val=X_iris[::3],
+        y_val=y_iris[::3],
+    )
+    best_epoch = clf.callbacks_[0].best_epoch_
+    assert best_epoch < clf.n_iter_
+    assert clf.loss_ == clf.history_[best_epoch - 1]["loss"]
+    assert len(clf.history_) == len(clf.loss_curve_) == clf.n_iter_
+
+
+# ------------------------------------------------------- ConvergenceWarning
+
+
+@pytest.mark.parametrize(
+    "solver, knobs, absent",
+    [
+        (Momentum(learning_rate=0.05), "learning rate (0.05)", "Genetic"),
+        (Adam(), "learning rate (0.001)", "Genetic"),
+        (Genetic(population_size=4), "population_size (4)", "learning rate"),
+    ],
+)
+def test_convergence_warning_names_the_solver_and_its_knobs(solver, knobs, absent):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        small(solver=solver, max_iter=2).fit(X_iris, y_iris)
+    (warning,) = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+    message = str(warning.message)
+    assert "Maximum iterations (2)" in message
+    assert repr(solver) in message and knobs in message
+    assert absent not in message
