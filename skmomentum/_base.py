@@ -298,7 +298,7 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             batch_size,
             self.shuffle,
             rng,
-            order=getattr(self, "_shuffle_order", None) if continuing else None,
+            order=getattr(self, "_shuffle", {}).get("order") if continuing else None,
         )
         max_iter = 1 if incremental else self.max_iter
         callbacks = [fresh_copy(cb) for cb in self.callbacks or []]
@@ -368,7 +368,9 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         self.solver_ = solver
         self.solver_state_ = state
         self._random_state = rng
-        self._shuffle_order = batches.order
+        # Host-side bookkeeping of the random stream, like _random_state: kept
+        # in a dict, as fitted arrays belong to X's namespace (array API).
+        self._shuffle = {"order": batches.order}
         self.n_iter_ = log.n_iter
         self.t_ = (getattr(self, "t_", 0) if continuing else 0) + log.n_samples_seen
         self.loss_curve_ = previous["loss_curve"] + log.loss_curve
