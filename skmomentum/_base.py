@@ -184,35 +184,9 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
         solver = resolve_solver(self.solver)
         hidden = self._hidden_layer_sizes()
         continuing = hasattr(self, "coefs_") and (incremental or self.warm_start)
-        if continuing:
-            check_same_namespace(X, self, attribute="_first_coefs", method="fit")
-        # Sparse X becomes CSR here (row gathers); dense X is laid out below.
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            accept_sparse="csr",
-            multi_output=True,
-            # A fitted model keeps its dtype; a new one takes float32 or float64.
-            dtype=self.coefs_[0].dtype if continuing else float_dtypes(*_where(X)),
-            order=_order_for(X),
-            reset=not continuing,
+        X, y, sample_weight, val, place, (y_xp, y_device) = self._validated_input(
+            X, y, sample_weight, val, solver, continuing
         )
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-            )
-        # Array API: prepare in numpy, train in X's namespace and on its device.
-        place, (y_xp, y_device) = Placement(X), _where(y)
-        if not place.is_numpy:
-            if not isinstance(solver, GradientSolver):
-                raise TypeError(
-                    f"{solver!r} trains on numpy arrays only; with "
-                    "array_api_dispatch=True and arrays of another namespace, "
-                    "use a gradient solver (e.g. solver='adam') or numpy input."
-                )
-            X, y, sample_weight = map(to_numpy, (X, y, sample_weight))
-            val = tuple(map(to_numpy, val))
         X, y, Y, sample_weight, targets = self._training_data(
             X, y, sample_weight, incremental, classes, continuing
         )
@@ -238,23 +212,9 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             state = solver.init_state(params, rng)
         stopping, previous = self._previous_run(continuing)
 
-        train = (X, Y, y, sample_weight)
-        validation = None
-        if val[0] is not None:
-            validation = self._validation_set(*val, X.dtype, targets)
-        elif self.early_stopping:
-            # A continued fit splits as the first did: the same data gives the
-            # same held-out rows, which its earlier epochs never trained on.
-            split_state = (
-                self._split_random_state
-                if continuing and hasattr(self, "_split_random_state")
-                else rng.get_state()
-            )
-            split_rng = np.random.RandomState()
-            split_rng.set_state(split_state)
-            train, validation = self._split(X, Y, y, sample_weight, targets, split_rng)
-            if not (continuing and hasattr(self, "_split_random_state")):
-                rng.set_state(split_rng.get_state())
+        train, validation, split_state = self._held_out(
+            (X, Y, y, sample_weight), val, targets, rng, continuing
+        )
         validate = best_params = best_epoch = None
         if validation is not None:
             validate = self._validation_metrics(
@@ -357,7 +317,7 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
                 place.copy(best_params), layer_units
             )
             self._best_epoch = log.best_epoch
-            if validation is not None and val[0] is None:
+            if split_state is not None:
                 self._split_random_state = split_state
         fitted = self._fitted_attributes(targets, layer_units, out_activation, params)
         if "classes_" in fitted and not _is_numpy_namespace(y_xp):
@@ -403,6 +363,63 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             )
             self.best_loss_ = stopping.best_loss
         return self
+
+    def _validated_input(self, X, y, sample_weight, val, solver, continuing):
+        """Checked ``X, y, sample_weight, val`` (numpy), and where to train.
+
+        Returns the arrays, a :class:`Placement` (X's namespace and device:
+        the arrays are prepared in numpy and moved there for training) and
+        ``(namespace, device)`` of ``y``, for ``classes_``.
+        """
+        if continuing:
+            check_same_namespace(X, self, attribute="_first_coefs", method="fit")
+        # Sparse X becomes CSR here (row gathers); dense X is laid out later.
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            multi_output=True,
+            # A fitted model keeps its dtype; a new one takes float32 or float64.
+            dtype=self.coefs_[0].dtype if continuing else float_dtypes(*_where(X)),
+            order=_order_for(X),
+            reset=not continuing,
+        )
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        place, y_where = Placement(X), _where(y)
+        if not place.is_numpy:
+            if not isinstance(solver, GradientSolver):
+                raise TypeError(
+                    f"{solver!r} trains on numpy arrays only; with "
+                    "array_api_dispatch=True and arrays of another namespace, "
+                    "use a gradient solver (e.g. solver='adam') or numpy input."
+                )
+            X, y, sample_weight = map(to_numpy, (X, y, sample_weight))
+            val = tuple(map(to_numpy, val))
+        return X, y, sample_weight, val, place, y_where
+
+    def _held_out(self, train, val, targets, rng, continuing):
+        """``(train, validation, split_state)``: the explicit validation set,
+        the early-stopping split (and the random state it started from), or
+        no validation at all."""
+        X, Y, y, sample_weight = train
+        if val[0] is not None:
+            return train, self._validation_set(*val, X.dtype, targets), None
+        if not self.early_stopping:
+            return train, None, None
+        # A continued fit splits as the first did: the same data gives the
+        # same held-out rows, which its earlier epochs never trained on.
+        resplit = continuing and hasattr(self, "_split_random_state")
+        split_state = self._split_random_state if resplit else rng.get_state()
+        split_rng = np.random.RandomState()
+        split_rng.set_state(split_state)
+        train, validation = self._split(X, Y, y, sample_weight, targets, split_rng)
+        if not resplit:  # the shuffles continue the stream after the split
+            rng.set_state(split_rng.get_state())
+        return train, validation, split_state
 
     def _previous_run(self, continuing):
         """The stopping rule, and the records a continued fit appends to."""

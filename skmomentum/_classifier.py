@@ -294,7 +294,7 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
             every training row, or more than 90% of its ReLU units are never
             active on any training row (dead). The message names the likely
             cause (unscaled features, the learning rate) and the fix. The
-            check is one forward pass over at most 10,000 evenly spaced
+            check is one forward pass over at most 2,000 evenly spaced
             training rows, once per ``fit``; :meth:`partial_fit` is not
             checked, as a stream's first blocks are expected to train a
             poor model.

@@ -23,7 +23,7 @@ from sklearn.exceptions import ConvergenceWarning
 from ._activations import ACTIVATIONS
 
 #: At most this many training rows are probed (evenly spaced).
-MAX_PROBE_ROWS = 10_000
+MAX_PROBE_ROWS = 2_000  # a bounded share of an epoch on large data
 #: Warn when more than this share of the ReLU hidden units never activates.
 DEAD_SHARE = 0.9
 _CHUNK_ROWS = 256  # bounds the probe's activations (256 x widest layer)
