@@ -59,58 +59,55 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if args.task == "regression":
-        return _regression_table(args)
+        X, y = load_diabetes(return_X_y=True)
+        title = "diabetes", "relu, early stopping", "R2"
 
-    X, y = load_digits(return_X_y=True)
+        def make(alias):
+            return MLPMomentumRegressor(
+                solver=alias,
+                max_iter=args.max_iter,
+                early_stopping=True,
+                random_state=0,
+            )
+    else:
+        X, y = load_digits(return_X_y=True)
+        title = "digits", "relu", "accuracy"
+
+        def make(alias):
+            return MLPMomentumClassifier(
+                solver=alias, max_iter=args.max_iter, random_state=0
+            )
+
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.2, random_state=0
     )
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-
-    print(f"digits: {len(X_train)} train / {len(X_test)} test, hidden (100,), relu")
-    print(f"{'solver':<10} {'epochs':>6} {'seconds':>8} {'accuracy':>9}")
-    for alias in args.solvers:
-        clf = MLPMomentumClassifier(
-            solver=alias, max_iter=args.max_iter, random_state=0
-        )
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            clf.fit(X_train, y_train)
-        seconds = time.perf_counter() - start
-        accuracy = clf.score(X_test, y_test)
-        print(f"{alias:<10} {clf.n_iter_:>6} {seconds:>8.2f} {accuracy:>9.4f}")
+    if args.task == "regression":
+        # A standardised target suits the solvers' default learning rates; R²
+        # is the same in standardised and original units.
+        mean, std = y_train.mean(), y_train.std()
+        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
+    _print_table(make, args.solvers, (X_train, X_test, y_train, y_test), title)
 
 
-def _regression_table(args):
-    X, y = load_diabetes(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.2, random_state=0
-    )
-    scaler = StandardScaler().fit(X_train)
-    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    # A standardised target suits the solvers' default learning rates; R² is
-    # the same in standardised and original units.
-    mean, std = y_train.mean(), y_train.std()
-    y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
-
+def _print_table(make, solvers, data, title):
+    """Fit ``make(alias)`` for every solver; print epochs, seconds, score."""
+    X_train, X_test, y_train, y_test = data
+    name, network, score_name = title
     print(
-        f"diabetes: {len(X_train)} train / {len(X_test)} test, hidden (100,), "
-        "relu, early stopping"
+        f"{name}: {len(X_train)} train / {len(X_test)} test, hidden (100,), {network}"
     )
-    print(f"{'solver':<10} {'epochs':>6} {'seconds':>8} {'R2':>9}")
-    for alias in args.solvers:
-        reg = MLPMomentumRegressor(
-            solver=alias, max_iter=args.max_iter, early_stopping=True, random_state=0
-        )
+    print(f"{'solver':<10} {'epochs':>6} {'seconds':>8} {score_name:>9}")
+    for alias in solvers:
+        model = make(alias)
         start = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            reg.fit(X_train, y_train)
+            model.fit(X_train, y_train)
         seconds = time.perf_counter() - start
-        r2 = reg.score(X_test, y_test)
-        print(f"{alias:<10} {reg.n_iter_:>6} {seconds:>8.2f} {r2:>9.4f}")
+        score = model.score(X_test, y_test)
+        print(f"{alias:<10} {model.n_iter_:>6} {seconds:>8.2f} {score:>9.4f}")
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ from sklearn.utils.validation import check_array, column_or_1d
 
 from ._array_api import ops_for
 from ._base import BaseMLPMomentum
-from ._losses import LOSS_FUNCTIONS, output_probabilities
-from ._network import forward, unpack
+from ._losses import output_probabilities
+from ._training import held_out_evaluator
 
 # The output activation that goes with each loss, as in MLPRegressor.
 _OUT_ACTIVATIONS = {"squared_error": "identity", "poisson": "exp"}
@@ -62,30 +62,19 @@ def regression_metrics(
 ):
     """``validate(params) -> (loss, R²)`` on a held-out set.
 
-    The loss is the network's data term (weighted mean, no L2 penalty); the
-    score is :func:`sklearn.metrics.r2_score` with ``sample_weight``, averaged
-    uniformly over targets: ``MLPRegressor``'s validation score. Non-finite
-    predictions score NaN, as there.
+    The score is :func:`sklearn.metrics.r2_score` with ``sample_weight``,
+    averaged uniformly over targets: ``MLPRegressor``'s validation score.
+    Non-finite predictions score NaN, as there.
     """
-    n, dtype = X.shape[0], X.dtype
-    w = (
-        np.full(n, 1.0 / n, dtype=dtype)
-        if sample_weight is None
-        else (sample_weight / sample_weight.sum()).astype(dtype)
-    )
-    loss_function = LOSS_FUNCTIONS[loss]
-    prediction, delta = np.empty_like(Y), np.empty_like(Y)
 
-    def validate(params):
-        Z = forward(*unpack(params, layer_units), activation, X)
-        # The loss functions leave the output activation of Z in ``prediction``.
-        val_loss, _ = loss_function(Z, Y, w, out_activation, prediction, delta)
+    def r2(Z, prediction):
         if not np.isfinite(prediction).all():
-            return float(val_loss), np.nan
-        score = r2_score(Y, prediction, sample_weight=sample_weight)
-        return float(val_loss), float(score)
+            return np.nan
+        return float(r2_score(Y, prediction, sample_weight=sample_weight))
 
-    return validate
+    return held_out_evaluator(
+        layer_units, activation, out_activation, loss, X, Y, sample_weight, r2
+    )
 
 
 class MLPMomentumRegressor(RegressorMixin, BaseMLPMomentum):

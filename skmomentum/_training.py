@@ -629,18 +629,15 @@ def _check_returned_weights(
         )
 
 
-def validation_metrics(
-    layer_units, activation, out_activation, loss, X, Y, sample_weight
+def held_out_evaluator(
+    layer_units, activation, out_activation, loss, X, Y, sample_weight, score
 ):
-    """``validate(params) -> (loss, accuracy)`` on a held-out set.
+    """``validate(params) -> (loss, score)`` on a held-out set.
 
-    The loss is the network's data term (weighted mean, no L2 penalty); the
-    accuracy is the (weighted) share of rows predicted exactly right.
+    The loss is the network's data term (weighted mean, no L2 penalty);
+    ``score(Z, P)`` gets the output logits ``Z`` and the outputs ``P``
+    (probabilities, or the regressor's predictions).
     """
-    if out_activation == "softmax":
-        truth = Y.argmax(axis=1)
-    else:
-        truth = Y > 0.5
     n, dtype = X.shape[0], X.dtype
     Y = Y.astype(dtype, copy=False)  # training targets may be compact uint8
     w = (
@@ -653,12 +650,30 @@ def validation_metrics(
 
     def validate(params):
         Z = forward(*unpack(params, layer_units), activation, X)
+        # The loss function overwrites its logits: it gets a copy (once per
+        # epoch, of n_val x n_outputs values).
+        val_loss, _ = loss_function(Z.copy(), Y, w, out_activation, P, delta)
+        return float(val_loss), score(Z, P)
+
+    return validate
+
+
+def validation_metrics(
+    layer_units, activation, out_activation, loss, X, Y, sample_weight
+):
+    """``validate(params) -> (loss, accuracy)`` on a held-out set.
+
+    The accuracy is the (weighted) share of rows predicted exactly right.
+    """
+    truth = Y.argmax(axis=1) if out_activation == "softmax" else Y > 0.5
+
+    def accuracy(Z, P):
         if out_activation == "softmax":
             correct = Z.argmax(axis=1) == truth
         else:
             correct = ((Z > 0) == truth).all(axis=1)
-        score = float(np.average(correct, weights=sample_weight))
-        loss, _ = loss_function(Z, Y, w, out_activation, P, delta)
-        return float(loss), score
+        return float(np.average(correct, weights=sample_weight))
 
-    return validate
+    return held_out_evaluator(
+        layer_units, activation, out_activation, loss, X, Y, sample_weight, accuracy
+    )
