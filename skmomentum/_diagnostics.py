@@ -22,15 +22,20 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._activations import ACTIVATIONS
 
-#: At most this many training rows are probed (evenly spaced).
-MAX_PROBE_ROWS = 2_000  # a bounded share of an epoch on large data
+#: At most this many training rows are probed (evenly spaced) ...
+MAX_PROBE_ROWS = 2_000
+#: ... and about this many multiply-adds spent: a wide network probes fewer
+#: rows (2,000 rows of a 2M-parameter network cost a third of an epoch of
+#: 4,000 rows), though its cap never falls below ``MIN_PROBE_ROWS``.
+PROBE_BUDGET = 10**8
+MIN_PROBE_ROWS = 256
 #: Warn when more than this share of the ReLU hidden units never activates.
 DEAD_SHARE = 0.9
 _CHUNK_ROWS = 256  # bounds the probe's activations (256 x widest layer)
 
 
-def probe_rows(n_samples, max_rows=MAX_PROBE_ROWS):
-    """At most ``max_rows`` evenly spaced rows of ``n_samples`` (a slice).
+def probe_rows(n_samples, n_params=0):
+    """Evenly spaced rows of ``n_samples`` for the probe (a slice).
 
     Deterministic on purpose: a random draw would consume the estimator's
     random stream and change the next ``warm_start`` fit. A slice with a
@@ -40,14 +45,19 @@ def probe_rows(n_samples, max_rows=MAX_PROBE_ROWS):
     ----------
     n_samples : int
         Number of training rows.
-    max_rows : int, default=MAX_PROBE_ROWS
-        Largest number of rows selected.
+    n_params : int, default=0
+        Parameters of the network (0: unknown). At most ``MAX_PROBE_ROWS``
+        rows are selected, and at most ``max(MIN_PROBE_ROWS, PROBE_BUDGET //
+        n_params)``.
 
     Returns
     -------
     rows : slice
         Every ``ceil(n_samples / max_rows)``-th row.
     """
+    max_rows = MAX_PROBE_ROWS
+    if n_params:
+        max_rows = min(max_rows, max(MIN_PROBE_ROWS, PROBE_BUDGET // n_params))
     return slice(None, None, max(1, -(-n_samples // max_rows)))
 
 
@@ -190,7 +200,7 @@ def warn_if_useless(estimator, coefs, intercepts, X, y, targets, solver):
     it, checks the outputs of the probed rows (``y`` their labels); an
     estimator without it gets the dead-unit check only.
     """
-    rows = probe_rows(X.shape[0])
+    rows = probe_rows(X.shape[0], sum(W.size for W in coefs))
     X_probe = X[rows]
     hook = getattr(estimator, "_output_problem", None)
     check = None if hook is None else (lambda Z: hook(Z, y[rows], targets))

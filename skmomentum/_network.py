@@ -159,6 +159,11 @@ class NetworkObjective:
         self._hidden, self._derivative = TRAINING[activation]
         self._flat = None  # the parameter array whose views are cached
         self._slices = {}
+        # Boundaries of the flat vector's segments, coefficients (penalised)
+        # and intercepts in turn: [0, end of W1, end of b1, end of W2, ...].
+        # Without a penalty, one empty penalised segment and then everything.
+        sizes = [n for a, b in pairwise(layer_units) for n in (a * b, b)]
+        self.l2_bounds = np.cumsum([0] + (sizes if alpha else [0, sum(sizes)]))
         if not ops.is_numpy:
             self.dtype = dtype
             # 1 on coefficients, 0 on intercepts: the penalty's gradient is
@@ -171,11 +176,9 @@ class NetworkObjective:
         self.dtype = np.dtype(dtype)
         self._grad = np.empty(n_params(layer_units), dtype=dtype)
         self._grad_coefs, self._grad_intercepts = unpack(self._grad, layer_units)
-        # The penalty gradient (alpha / weight_sum) * W, zero on intercepts.
-        self._penalty_grad = np.zeros_like(self._grad) if alpha else None
-        self._penalty_coefs = (
-            unpack(self._penalty_grad, layer_units)[0] if alpha else None
-        )
+        # Scratch for the penalty's gradient (alpha / weight_sum) * W, made
+        # on first use: a fused solver adds that term itself and never asks.
+        self._penalty_coefs = None
         self._allocate(max_batch_size)
 
     def _allocate(self, max_batch_size):
@@ -221,11 +224,19 @@ class NetworkObjective:
         )
 
     def _views(self, flat):
-        """Per-layer views of ``flat``, cached while ``flat`` is the same array."""
+        """Per-layer views of ``flat``, cached while ``flat`` is the same array.
+
+        Also picks the matrix product for ``flat`` (``self._mm``): np.dot has
+        less call overhead than np.matmul but needs every operand in the
+        output's dtype, as they are whenever we are training.
+        """
         if flat is not self._flat:
             coefs, intercepts = unpack(flat, self.layer_units)
             self._flat, self._coefs, self._intercepts = flat, coefs, intercepts
             self._coefs_T = [W.T for W in coefs]
+            self._flat_dtype = flat.dtype
+        same = self._same_dtype and self._flat_dtype == self.dtype
+        self._mm = self._ops.dot if same else self._ops.matmul
         return self._coefs, self._intercepts
 
     def set_batch(self, X, Y, sample_weight=None, mean_weight=None):
@@ -255,25 +266,55 @@ class NetworkObjective:
         if Y.dtype != self.dtype:  # compact (e.g. uint8 one-hot) targets
             Y = ops.astype(Y, self.dtype)
         self._X, self._Y, self._n = X, Y, n
-        self._sparse = sp.issparse(X)
+        self._sparse = not isinstance(X, np.ndarray) and sp.issparse(X)
         self._same_dtype = getattr(X, "dtype", None) == self.dtype
         return self
 
     def loss(self, flat):
-        """Penalised weighted mean loss of the current batch at ``flat``."""
-        return self.loss_and_grad(flat)[0]
+        """Penalised weighted mean loss of the current batch at ``flat``.
+
+        A forward pass only: the checks of the training loop and gradient-free
+        solvers need no gradient.
+        """
+        return self._forward(flat)[0]
 
     def loss_and_grad(self, flat):
         """Loss and gradient (a reused buffer with numpy) of the batch at ``flat``."""
+        loss, grad, l2_scale = self.loss_and_data_grad(flat)
+        if not l2_scale:
+            return loss, grad
+        if not self._ops.is_numpy:
+            return loss, grad + flat * (self._penalty_mask * l2_scale)
+        if self._penalty_coefs is None:
+            self._penalty_coefs = [np.empty_like(W) for W in self._grad_coefs]
+        coefs, grad_coefs = self._views(flat)[0], self._grad_coefs
+        for W, W_grad, penalty in zip(coefs, grad_coefs, self._penalty_coefs):
+            W_grad += np.multiply(W, l2_scale, out=penalty)
+        return loss, grad
+
+    def loss_and_data_grad(self, flat):
+        """Loss, the data term's gradient and the L2 penalty's scale at ``flat``.
+
+        The gradient of the loss is the returned gradient plus
+        ``l2_scale * flat`` on the coefficients, the even-numbered segments
+        between the boundaries ``l2_bounds`` (an ``l2_scale`` of 0 means no
+        penalty). Solvers with a fused update kernel add that term in the
+        kernel's single pass over the parameters, instead of two more passes
+        here (:mod:`skmomentum.solvers._kernels`).
+        """
+        loss, batch = self._forward(flat)
+        grad = self._backward(*batch)
+        return loss, grad, self.alpha / self.weight_sum if self.alpha else 0.0
+
+    def _forward(self, flat):
+        """The penalised loss and what the backward pass needs."""
         ops = self._ops
         coefs, intercepts = self._views(flat)
         activations, deltas, scratch, P, rows, ones = self._buffers(self._n)
-        X, n, last = self._X, self._n, len(coefs) - 1
-        # np.dot has less call overhead than np.matmul but needs every
-        # operand in the output's dtype (as it is whenever we are training).
-        mm = ops.dot if self._same_dtype and flat.dtype == self.dtype else ops.matmul
+        X, last = self._X, len(coefs) - 1
+        mm = self._mm
 
-        # Forward pass: Z = A @ W + b, hidden activations in place with numpy.
+        # Z = A @ W + b, hidden activations in place with numpy.
         A = X
         for i in range(last + 1):
             Z = activations[i]
@@ -288,20 +329,18 @@ class NetworkObjective:
         loss, deltas[last] = self.loss_function(
             Z, self._Y, self._w, self.out_activation, P, deltas[last], rows, ops
         )
+        if self.alpha:  # as scikit-learn: 0.5 * alpha * sum ||W||^2 / n
+            squares = 0.0
+            for W in coefs:
+                squares += ops.vdot(W, W)
+            loss += (0.5 * self.alpha) * float(squares) / self.weight_sum
+        return loss, (activations, deltas, scratch, ones)
 
-        # L2 penalty: (alpha / weight_sum) * W into a vector that is zero on
-        # the intercepts, so its dot with ``flat`` is twice the penalty.
-        if self.alpha:
-            scale = self.alpha / self.weight_sum
-            if ops.is_numpy:
-                penalty = self._penalty_grad
-                for W, out in zip(coefs, self._penalty_coefs):
-                    np.multiply(W, scale, out=out)
-            else:
-                penalty = flat * (self._penalty_mask * scale)
-            loss += 0.5 * float(ops.vdot(flat, penalty))
-
-        # Backward pass: transposed views go to BLAS as flags, not copies.
+    def _backward(self, activations, deltas, scratch, ones):
+        """The data term's gradient, from the buffers of :meth:`_forward`."""
+        ops = self._ops
+        X, n, last, mm = self._X, self._n, len(activations) - 1, self._mm
+        # Transposed views go to BLAS as flags, not copies.
         if ops.is_numpy:
             grad_coefs, grad_intercepts = self._grad_coefs, self._grad_intercepts
         else:
@@ -317,18 +356,15 @@ class NetworkObjective:
             # Column sums as a matrix-vector product (faster than a reduce).
             grad_intercepts[i] = mm(ones, deltas[i], out=grad_intercepts[i])
             if i > 0:
-                if coefs[i].shape[1] == 1:  # one output: an outer product
-                    delta = ops.multiply(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                W_T = self._coefs_T[i]
+                if W_T.shape[0] == 1:  # one output: an outer product
+                    delta = ops.multiply(deltas[i], W_T, out=deltas[i - 1])
                 else:
-                    delta = mm(deltas[i], self._coefs_T[i], out=deltas[i - 1])
+                    delta = mm(deltas[i], W_T, out=deltas[i - 1])
                 deltas[i - 1] = self._derivative(A_prev, delta, scratch[i - 1], ops)
         if ops.is_numpy:
-            grad = self._grad
-        else:
-            grad = _concat_layers(ops.xp, grad_coefs, grad_intercepts)
-        if self.alpha:
-            grad = ops.add(grad, penalty, out=grad)
-        return loss, grad
+            return self._grad
+        return _concat_layers(ops.xp, grad_coefs, grad_intercepts)
 
     # Population evaluation for gradient-free solvers (skmomentum.solvers.Genetic).
     _LOSSES_MAX_ELEMENTS = 2**21  # activations held at once by ``losses``

@@ -178,3 +178,52 @@ def test_arrays_the_kernels_cannot_take_use_the_numpy_path(make, monkeypatch):
     Momentum(0.1).update(w, g, state)
     assert state.scratch is not None
     assert_array_equal(w, np.full(w.shape, -0.1))
+
+
+def run_network_steps(solver, dtype, alpha, threshold, monkeypatch, params_dtype=None):
+    """A few training steps of a small network with ``solver.step``."""
+    from skmomentum._network import NetworkObjective, init_params
+
+    monkeypatch.setattr(_gradient, "_KERNEL_MIN_SIZE", threshold)
+    rng = np.random.RandomState(0)
+    units = [7, 13, 3]
+    objective = NetworkObjective(units, "relu", "softmax", "log_loss", alpha, dtype, 9)
+    params = init_params(units, "relu", params_dtype or dtype, np.random.RandomState(1))
+    state = solver.init_state(params)
+    losses = []
+    for n in (9, 9, 4):  # the last batch smaller, as an epoch's tail
+        X = rng.standard_normal((n, units[0])).astype(dtype)
+        Y = np.eye(units[-1], dtype=dtype)[rng.randint(units[-1], size=n)]
+        losses.append(solver.step(params, state, objective.set_batch(X, Y)))
+    return params, state, losses
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("solver", SOLVERS, ids=repr)
+def test_l2_penalty_folded_into_the_kernel_equals_numpy_path(
+    solver, dtype, alpha, monkeypatch
+):
+    # The kernel path asks the network for the data gradient and adds the
+    # penalty's gradient in its own pass; the numpy path gets the full one.
+    pytest.importorskip("numba")
+    w_np, s_np, loss_np = run_network_steps(solver, dtype, alpha, 1 << 62, monkeypatch)
+    w_k, s_k, loss_k = run_network_steps(solver, dtype, alpha, 0, monkeypatch)
+    assert s_np.scratch is not None and s_k.scratch is None
+    assert loss_k == loss_np
+    assert_same(w_k, s_k, w_np, s_np)
+
+
+def test_fused_step_takes_the_numpy_path_for_a_gradient_it_cannot_take(monkeypatch):
+    # float64 weights, a float32 objective: its gradient buffer does not fit
+    # the kernels, so the step asks for the full gradient and stays on numpy.
+    pytest.importorskip("numba")
+    solver = Nesterov(0.1)
+    run = [
+        run_network_steps(solver, np.float32, 0.3, threshold, monkeypatch, np.float64)
+        for threshold in (1 << 62, 0)
+    ]
+    (w_np, s_np, loss_np), (w_k, s_k, loss_k) = run
+    assert s_k.scratch is not None
+    assert loss_k == loss_np
+    assert_same(w_k, s_k, w_np, s_np)

@@ -22,7 +22,13 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from skmomentum import MLPMomentumClassifier
-from skmomentum._diagnostics import MAX_PROBE_ROWS, diagnose, probe_rows
+from skmomentum._diagnostics import (
+    MAX_PROBE_ROWS,
+    MIN_PROBE_ROWS,
+    PROBE_BUDGET,
+    diagnose,
+    probe_rows,
+)
 from skmomentum.solvers import Adam, Momentum
 
 X_iris, y_iris = load_iris(return_X_y=True)
@@ -260,6 +266,17 @@ def test_probe_is_bounded_evenly_spaced_a_view_and_not_random():
         rows = range(n)[probe_rows(n)]
         assert MAX_PROBE_ROWS // 3 <= len(rows) <= MAX_PROBE_ROWS
         assert rows[0] == 0 and rows.step == -(-n // MAX_PROBE_ROWS)
+
+
+def test_probe_of_a_wide_network_reads_fewer_rows():
+    # A 2M-parameter network (benchmark workload D) would spend a third of an
+    # epoch on 2,000 rows; the probe keeps to its budget, with a floor.
+    n = 4_000
+    assert len(range(n)[probe_rows(n, n_params=5_000)]) == MAX_PROBE_ROWS
+    wide = range(n)[probe_rows(n, n_params=2_000_000)]
+    assert MIN_PROBE_ROWS // 2 <= len(wide) <= MIN_PROBE_ROWS
+    medium = range(10**6)[probe_rows(10**6, n_params=200_000)]
+    assert len(medium) * 200_000 <= PROBE_BUDGET
 
 
 # ------------------------------------------------------------ the default

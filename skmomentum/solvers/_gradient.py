@@ -98,6 +98,10 @@ class _FusedRule(GradientSolver):
     its first use, so kernel and generic runs never allocate it, and a state
     that has one stays on the numpy path: small vectors, the overhead-bound
     case, then pay one attribute test per step for the other paths.
+
+    On the kernel path, ``step`` asks an objective that offers it (the
+    network's) for ``loss_and_data_grad``: the gradient without the L2 term,
+    which the kernel adds in its single pass over the parameters.
     """
 
     _buffers = ()
@@ -106,21 +110,49 @@ class _FusedRule(GradientSolver):
         buffers = {name: _zeros_like(params) for name in self._buffers}
         return SolverState(**buffers, scratch=None)
 
+    def step(self, params, state, objective):
+        # A state with scratch is on the numpy path: one test for small networks.
+        if state.scratch is None and self._kernels(params, state):
+            split = getattr(objective, "loss_and_data_grad", None)
+            if split is not None:
+                return self._fused_step(params, state, objective, split)
+        return super().step(params, state, objective)
+
+    def _fused_step(self, params, state, objective, split):
+        loss, grad, l2_scale = split(params)
+        kernels = self._kernels(params, state, grad)
+        if kernels is None:  # a gradient the kernels cannot take: no fold
+            loss, grad = objective.loss_and_grad(params)
+            self.update(params, grad, state)
+            return loss
+        eta = self.learning_rate_at(state)
+        state.t += 1
+        self._kernel(kernels, params, grad, state, eta, l2_scale, objective.l2_bounds)
+        return loss
+
+    def _kernels(self, params, state, grad=None):
+        """The kernels module if the fused path applies, else None."""
+        if (
+            state.scratch is not None
+            or not isinstance(params, np.ndarray)
+            or params.size < _KERNEL_MIN_SIZE
+        ):
+            return None
+        arrays = [getattr(state, name) for name in self._buffers]
+        return _kernels_for(params, arrays if grad is None else [grad, *arrays])
+
     def _apply(self, params, grad, state, eta):
-        eta = float(eta)
-        scratch = state.scratch
-        if scratch is None:
+        if state.scratch is None:
             if not isinstance(params, np.ndarray):
-                self._generic(params, grad, state, eta)
+                self._generic(params, grad, state, float(eta))
                 return
-            if params.size >= _KERNEL_MIN_SIZE:
-                buffers = [grad] + [getattr(state, name) for name in self._buffers]
-                kernels = _kernels_for(params, buffers)
-                if kernels is not None:
-                    self._kernel(kernels, params, grad, state, eta)
-                    return
-            scratch = state.scratch = np.empty_like(params)
-        self._numpy(params, grad, state, eta, scratch)
+            kernels = self._kernels(params, state, grad)
+            if kernels is not None:
+                no_penalty = np.array([0, 0, params.size], dtype=np.intp)
+                self._kernel(kernels, params, grad, state, eta, 0.0, no_penalty)
+                return
+            state.scratch = np.empty_like(params)
+        self._numpy(params, grad, state, float(eta), state.scratch)
 
 
 class _PlainGradientStep(_FusedRule):
@@ -128,8 +160,8 @@ class _PlainGradientStep(_FusedRule):
         np.multiply(g, eta, out=scratch)
         w -= scratch
 
-    def _kernel(self, kernels, w, g, state, eta):
-        kernels.sgd(w, g, *_typed(w, eta))
+    def _kernel(self, kernels, w, g, state, eta, l2, bounds):
+        kernels.sgd(w, g, *_typed(w, eta, l2), bounds)
 
     def _generic(self, w, g, state, eta):
         w -= eta * g
@@ -338,12 +370,12 @@ class Momentum(_FusedRule):
         np.multiply(v, self._step_size(eta, state.t), out=scratch)
         w -= scratch
 
-    def _kernel(self, kernels, w, g, state, eta):
+    def _kernel(self, kernels, w, g, state, eta, l2, bounds):
         mu = float(self.momentum)
         # g * 1 is exactly g, so the classic form is the EWMA kernel with c = 1.
         c = 1.0 - mu if self.ewma else 1.0
-        eta = self._step_size(eta, state.t)
-        kernels.momentum(w, g, state.velocity, *_typed(w, mu, c, eta))
+        eta = self._step_size(float(eta), state.t)
+        kernels.momentum(w, g, state.velocity, *_typed(w, mu, c, eta, l2), bounds)
 
     def _generic(self, w, g, state, eta):
         mu, v = float(self.momentum), state.velocity
@@ -410,8 +442,9 @@ class Nesterov(_FusedRule):
         scratch *= eta
         w -= scratch
 
-    def _kernel(self, kernels, w, g, state, eta):
-        kernels.nesterov(w, g, state.velocity, *_typed(w, self.momentum, eta))
+    def _kernel(self, kernels, w, g, state, eta, l2, bounds):
+        scalars = _typed(w, self.momentum, eta, l2)
+        kernels.nesterov(w, g, state.velocity, *scalars, bounds)
 
     def _generic(self, w, g, state, eta):
         mu, v = float(self.momentum), state.velocity
@@ -482,10 +515,10 @@ class RMSprop(_FusedRule):
         scratch *= eta
         w -= scratch
 
-    def _kernel(self, kernels, w, g, state, eta):
+    def _kernel(self, kernels, w, g, state, eta, l2, bounds):
         rho = float(self.rho)
-        scalars = _typed(w, rho, 1.0 - rho, self.eps, eta)
-        kernels.rmsprop(w, g, state.square_avg, *scalars)
+        scalars = _typed(w, rho, 1.0 - rho, self.eps, eta, l2)
+        kernels.rmsprop(w, g, state.square_avg, *scalars, bounds)
 
     def _generic(self, w, g, state, eta):
         rho, s = float(self.rho), state.square_avg
@@ -571,12 +604,11 @@ class Adam(_FusedRule):
         scratch *= eta / (1.0 - b1**t)
         w -= scratch
 
-    def _kernel(self, kernels, w, g, state, eta):
+    def _kernel(self, kernels, w, g, state, eta, l2, bounds):
         b1, b2, t = float(self.beta_1), float(self.beta_2), state.t
-        scalars = _typed(
-            w, b1, 1.0 - b1, b2, 1.0 - b2, 1.0 - b2**t, self.eps, eta / (1.0 - b1**t)
-        )
-        kernels.adam(w, g, state.exp_avg, state.exp_avg_sq, *scalars)
+        step = float(eta) / (1.0 - b1**t)
+        scalars = _typed(w, b1, 1.0 - b1, b2, 1.0 - b2, 1.0 - b2**t, self.eps, step, l2)
+        kernels.adam(w, g, state.exp_avg, state.exp_avg_sq, *scalars, bounds)
 
     def _generic(self, w, g, state, eta):
         b1, b2, t = float(self.beta_1), float(self.beta_2), state.t

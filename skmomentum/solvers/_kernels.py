@@ -35,57 +35,78 @@ from numba import njit
 _kernel = njit(cache=True, error_model="numpy")
 
 
+# Every kernel takes the L2 penalty folded in: ``l2`` and ``bounds`` are the
+# scale and the segment boundaries of
+# :meth:`~skmomentum._network.NetworkObjective.loss_and_data_grad`. On the
+# even-numbered segments (the coefficients) the gradient is ``g + w * l2``,
+# as the numpy path's ``W_grad += W * l2``; elsewhere it is ``g`` itself.
+# The ``penalised`` test is loop-invariant: LLVM unswitches it out of the
+# inner loop and vectorises both versions.
+
+
 @_kernel
-def sgd(w, g, eta):
+def sgd(w, g, eta, l2, bounds):
     """``w -= g * eta``."""
-    for i in range(w.shape[0]):
-        w[i] -= g[i] * eta
+    for k in range(bounds.shape[0] - 1):
+        penalised = k % 2 == 0
+        for i in range(bounds[k], bounds[k + 1]):
+            gi = g[i] + w[i] * l2 if penalised else g[i]
+            w[i] -= gi * eta
 
 
 @_kernel
-def momentum(w, g, v, mu, c, eta):
+def momentum(w, g, v, mu, c, eta, l2, bounds):
     """``v = v * mu + g * c``; ``w -= v * eta``.
 
     ``c`` is 1 for the classic form (``g * 1`` is exactly ``g``) and
     ``1 - mu`` for the EWMA form; ``eta`` carries any bias correction.
     """
-    for i in range(w.shape[0]):
-        vi = v[i] * mu + g[i] * c
-        v[i] = vi
-        w[i] -= vi * eta
+    for k in range(bounds.shape[0] - 1):
+        penalised = k % 2 == 0
+        for i in range(bounds[k], bounds[k + 1]):
+            gi = g[i] + w[i] * l2 if penalised else g[i]
+            vi = v[i] * mu + gi * c
+            v[i] = vi
+            w[i] -= vi * eta
 
 
 @_kernel
-def nesterov(w, g, v, mu, eta):
+def nesterov(w, g, v, mu, eta, l2, bounds):
     """``v = v * mu + g``; ``w -= (v * mu + g) * eta``."""
-    for i in range(w.shape[0]):
-        gi = g[i]
-        vi = v[i] * mu + gi
-        v[i] = vi
-        w[i] -= (vi * mu + gi) * eta
+    for k in range(bounds.shape[0] - 1):
+        penalised = k % 2 == 0
+        for i in range(bounds[k], bounds[k + 1]):
+            gi = g[i] + w[i] * l2 if penalised else g[i]
+            vi = v[i] * mu + gi
+            v[i] = vi
+            w[i] -= (vi * mu + gi) * eta
 
 
 @_kernel
-def rmsprop(w, g, s, rho, one_minus_rho, eps, eta):
+def rmsprop(w, g, s, rho, one_minus_rho, eps, eta, l2, bounds):
     """``s = s * rho + (g * g) * (1 - rho)``; ``w -= (g / (sqrt(s) + eps)) * eta``."""
-    for i in range(w.shape[0]):
-        gi = g[i]
-        si = s[i] * rho + (gi * gi) * one_minus_rho
-        s[i] = si
-        w[i] -= (gi / (np.sqrt(si) + eps)) * eta
+    for k in range(bounds.shape[0] - 1):
+        penalised = k % 2 == 0
+        for i in range(bounds[k], bounds[k + 1]):
+            gi = g[i] + w[i] * l2 if penalised else g[i]
+            si = s[i] * rho + (gi * gi) * one_minus_rho
+            s[i] = si
+            w[i] -= (gi / (np.sqrt(si) + eps)) * eta
 
 
 @_kernel
-def adam(w, g, m, s, b1, one_minus_b1, b2, one_minus_b2, c2, eps, step):
+def adam(w, g, m, s, b1, one_minus_b1, b2, one_minus_b2, c2, eps, step, l2, bounds):
     """Adam with ``c2 = 1 - b2**t`` and ``step = eta / (1 - b1**t)``.
 
     ``m = m * b1 + g * (1 - b1)``; ``s = s * b2 + (g * g) * (1 - b2)``;
     ``w -= (m / (sqrt(s / c2) + eps)) * step``.
     """
-    for i in range(w.shape[0]):
-        gi = g[i]
-        mi = m[i] * b1 + gi * one_minus_b1
-        si = s[i] * b2 + (gi * gi) * one_minus_b2
-        m[i] = mi
-        s[i] = si
-        w[i] -= (mi / (np.sqrt(si / c2) + eps)) * step
+    for k in range(bounds.shape[0] - 1):
+        penalised = k % 2 == 0
+        for i in range(bounds[k], bounds[k + 1]):
+            gi = g[i] + w[i] * l2 if penalised else g[i]
+            mi = m[i] * b1 + gi * one_minus_b1
+            si = s[i] * b2 + (gi * gi) * one_minus_b2
+            m[i] = mi
+            s[i] = si
+            w[i] -= (mi / (np.sqrt(si / c2) + eps)) * step
