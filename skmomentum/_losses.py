@@ -66,7 +66,6 @@ def _probabilities(Z, out_activation, P, rows, ops):
         return P, Z, None
     if out_activation == "exp":
         return ops.exp(Z, out=P), Z, None
-    rows = _rows_buffer(Z, rows, ops)
     rows = ops.max(Z, axis=1, keepdims=True, out=rows)
     Z = ops.subtract(Z, rows, out=Z)
     P = ops.exp(Z, out=P)

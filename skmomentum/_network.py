@@ -280,14 +280,16 @@ class NetworkObjective:
 
     def loss_and_grad(self, flat):
         """Loss and gradient (a reused buffer with numpy) of the batch at ``flat``."""
-        loss, grad, l2_scale = self.loss_and_data_grad(flat)
-        if not l2_scale:
+        loss, batch = self._forward(flat)
+        grad = self._backward(*batch)
+        if not self.alpha:
             return loss, grad
+        l2_scale = self.alpha / self.weight_sum
         if not self._ops.is_numpy:
             return loss, grad + flat * (self._penalty_mask * l2_scale)
         if self._penalty_coefs is None:
             self._penalty_coefs = [np.empty_like(W) for W in self._grad_coefs]
-        coefs, grad_coefs = self._views(flat)[0], self._grad_coefs
+        coefs, grad_coefs = self._coefs, self._grad_coefs  # (views of ``flat``)
         for W, W_grad, penalty in zip(coefs, grad_coefs, self._penalty_coefs):
             W_grad += np.multiply(W, l2_scale, out=penalty)
         return loss, grad

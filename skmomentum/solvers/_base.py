@@ -212,7 +212,8 @@ class GradientSolver(Solver):
             non-negative real number; the message names the schedule.
         """
         rate = self.learning_rate
-        if _is_schedule(rate):
+        # (a float, the common case, skips the test: it runs every step)
+        if type(rate) is not float and _is_schedule(rate):
             rate = _checked_rate(rate(state.t), rate, state.t)
         return float(rate) * state.lr_scale
 

@@ -111,8 +111,17 @@ class _FusedRule(GradientSolver):
         return SolverState(**buffers, scratch=None)
 
     def step(self, params, state, objective):
-        # A state with scratch is on the numpy path: one test for small networks.
-        if state.scratch is None and self._kernels(params, state):
+        scratch = state.scratch
+        if scratch is not None:
+            # The numpy path, chosen at the first step: the base class's step,
+            # update and _apply in one call, as small networks are bound by
+            # the overhead of calls.
+            loss, grad = objective.loss_and_grad(params)
+            eta = self.learning_rate_at(state)
+            state.t += 1
+            self._numpy(params, grad, state, float(eta), scratch)
+            return loss
+        if self._kernels(params, state):
             split = getattr(objective, "loss_and_data_grad", None)
             if split is not None:
                 return self._fused_step(params, state, objective, split)
