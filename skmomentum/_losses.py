@@ -75,7 +75,8 @@ def _probabilities(Z, out_activation, P, rows, ops):
 
 
 def log_loss(Z, Y, w, out_activation, P=None, delta=None, rows=None, ops=NUMPY_OPS):
-    rows = _rows_buffer(Z, rows, ops)
+    if rows is None:  # (the training loop passes its buffer)
+        rows = _rows_buffer(Z, rows, ops)
     if out_activation == "logistic":
         # sum_i w_i sum_j (log(1 + exp(z_ij)) - y_ij z_ij); delta as scratch.
         delta = ops.softplus(Z, out=delta)

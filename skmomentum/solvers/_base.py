@@ -11,7 +11,10 @@ An *objective* is anything with two methods:
 - ``loss(params) -> float``.
 
 Gradient solvers call ``loss_and_grad`` once per step; a gradient-free
-solver asks only for losses.
+solver asks only for losses. An objective may also offer
+``loss_and_data_grad(params) -> (loss, grad, l2_scale)`` with an
+``l2_bounds`` attribute (the network does): the gradient without its L2 term,
+which the fused update kernels add in their own pass over the parameters.
 """
 
 import math
