@@ -15,7 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 import skmomentum._base
 from skmomentum import MLPMomentumClassifier, MLPMomentumRegressor
 from skmomentum._training import BatchIterator
-from skmomentum.solvers import Adam, Genetic, Nesterov
+from skmomentum.solvers import SGD, Adam, Genetic, Nesterov
 
 X_data, y_class = make_classification(
     n_samples=300, n_features=6, n_informative=4, n_classes=3, random_state=0
@@ -83,6 +83,7 @@ def test_every_layout_fits_like_c_ordered_bit_for_bit(kind, dtype, shuffle, layo
     "params",
     [
         dict(solver=Adam(batch_size=20)),
+        dict(solver=SGD(learning_rate=0.005), max_iter=2),  # batches of one row
         dict(solver=Genetic(population_size=8, batch_size=50), max_iter=2),
         dict(early_stopping=True, validation_fraction=0.2),
         # One unit in the first layer: matrix-vector products, whose BLAS
@@ -90,7 +91,7 @@ def test_every_layout_fits_like_c_ordered_bit_for_bit(kind, dtype, shuffle, layo
         dict(hidden_layer_sizes=(1, 4)),
         dict(hidden_layer_sizes=()),
     ],
-    ids=["adam", "genetic", "early_stopping", "one_unit", "no_hidden_layer"],
+    ids=["adam", "sgd", "genetic", "early_stopping", "one_unit", "no_hidden_layer"],
 )
 def test_fortran_ordered_input_fits_like_c_ordered_with(params):
     X_f = np.asfortranarray(X_data)
