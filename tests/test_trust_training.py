@@ -1,22 +1,19 @@
-"""The training loop on real inputs: layouts, random stream, divergence checks
+"""The training loop on real inputs: random stream, divergence checks
 of the returned weights, Ctrl-C, loss_ after a restore, and the messages."""
 
 import signal
-import tracemalloc
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-import scipy.sparse as sp
 from numpy.testing import assert_array_equal
 from sklearn.datasets import load_iris, make_blobs, make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 
-import skmomentum._base
 from skmomentum import DivergenceError, MLPMomentumClassifier, MLPMomentumRegressor
-from skmomentum._training import BatchIterator, divergence_error
+from skmomentum._training import divergence_error
 from skmomentum.callbacks import Callback, EarlyStopping
 from skmomentum.solvers import GD, Adam, Genetic, MiniBatchGD, Momentum, RMSprop
 
@@ -47,79 +44,6 @@ def weights(clf):
 def assert_same_weights(a, b):
     for wa, wb in zip(weights(a), weights(b)):
         assert_array_equal(wa, wb)
-
-
-# ------------------------------------------------------------- data layout
-
-
-def layouts(X):
-    wide = np.zeros((X.shape[0], 2 * X.shape[1]))
-    wide[:, ::2] = X
-    return {
-        "dataframe": pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])]),
-        "fortran": np.asfortranarray(X),
-        "strided": wide[:, ::2],
-    }
-
-
-@pytest.mark.parametrize("layout", ["dataframe", "fortran", "strided"])
-def test_every_layout_trains_the_same_weights_bit_for_bit(layout):
-    reference = fit_quietly(small(), X_iris, y_iris)
-    X = layouts(X_iris)[layout]
-    clf = fit_quietly(small(), X, y_iris)
-    assert_same_weights(clf, reference)
-    assert_array_equal(clf.predict_proba(X), reference.predict_proba(X_iris))
-    # partial_fit continues identically too.
-    reference.partial_fit(X_iris, y_iris)
-    clf.partial_fit(X, y_iris)
-    assert_same_weights(clf, reference)
-
-
-def test_batches_are_gathered_from_one_c_contiguous_copy(monkeypatch):
-    seen = []
-
-    class Recording(BatchIterator):
-        def __init__(self, X, *args, **kwargs):
-            seen.append(X)
-            super().__init__(X, *args, **kwargs)
-
-    monkeypatch.setattr(skmomentum._base, "BatchIterator", Recording)
-    X_f = np.asfortranarray(X_iris)
-    fit_quietly(small(max_iter=1), X_f, y_iris)
-    fit_quietly(small(max_iter=1), pd.DataFrame(X_iris), y_iris)
-    assert all(X.flags.c_contiguous and X.dtype == np.float64 for X in seen)
-    # A C-ordered array in a training dtype is used as it is: no copy at all.
-    X_c = np.ascontiguousarray(X_iris, dtype=np.float32)
-    fit_quietly(small(max_iter=1), X_c, y_iris)
-    assert seen[-1] is X_c
-    # Sparse input is gathered by rows: CSR (CSC is converted once).
-    fit_quietly(small(max_iter=1), sp.csc_matrix(X_iris), y_iris)
-    assert seen[-1].format == "csr"
-
-
-@pytest.mark.parametrize("early_stopping", [False, True])
-def test_a_dataframe_is_copied_once_at_most(early_stopping):
-    rng = np.random.RandomState(0)
-    X = rng.standard_normal((2000, 200))
-    y = (X[:, 0] > 0).astype(int)
-    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(200)])
-    clf = small(hidden_layer_sizes=(2,), max_iter=1, early_stopping=early_stopping)
-    tracemalloc.start()
-    try:
-        fit_quietly(clf, frame, y)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    # One C-ordered copy (or the train/validation split, which is one copy
-    # between them), plus small change: never a second copy of X.
-    assert peak < 1.5 * X.nbytes
-
-
-def test_batch_iterator_refuses_a_layout_that_copies_per_batch():
-    X = np.asfortranarray(X_iris)
-    Y = np.zeros((len(X), 1))
-    with pytest.raises(ValueError, match="C-contiguous"):
-        BatchIterator(X, Y, None, 10, True, np.random.RandomState(0))
 
 
 # ---------------------------------------------------------- random stream
