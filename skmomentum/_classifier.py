@@ -304,9 +304,9 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         Ctrl-C (``KeyboardInterrupt``) after at least one completed epoch
         keeps the weights of the last completed epoch, with a warning;
         before that, the interrupt propagates and a previously fitted model
-        is unchanged. Inputs are laid out once: a DataFrame, Fortran-ordered
-        or strided array is copied once to C order in the training dtype,
-        sparse input to CSR.
+        is unchanged. A DataFrame or a C- or Fortran-ordered array is used
+        as it is (mini-batches copy their own rows); a strided array is
+        copied once to C order, sparse input converted to CSR.
         """
         if (X_val is None) != (y_val is None):
             raise ValueError(
