@@ -31,7 +31,7 @@ PROBE_BUDGET = 10**8
 MIN_PROBE_ROWS = 256
 #: Warn when more than this share of the ReLU hidden units never activates.
 DEAD_SHARE = 0.9
-_CHUNK_ROWS = 256  # bounds the probe's activations (256 x widest layer)
+_CHUNK_ROWS = 64  # bounds the probe's activations (64 x widest layer)
 
 
 def probe_rows(n_samples, n_params=0):
@@ -65,7 +65,7 @@ def _probe(coefs, intercepts, activation, X):
     """Output logits of ``X`` and, per hidden layer, which units ever fire."""
     hidden = ACTIVATIONS[activation]
     active = [np.zeros(W.shape[1], dtype=bool) for W in coefs[:-1]]
-    logits = []
+    logits = np.empty((X.shape[0], coefs[-1].shape[1]), dtype=coefs[-1].dtype)
     for start in range(0, X.shape[0], _CHUNK_ROWS):
         A = X[start : start + _CHUNK_ROWS]
         for i, (W, b) in enumerate(zip(coefs, intercepts)):
@@ -74,8 +74,8 @@ def _probe(coefs, intercepts, activation, X):
             if i < len(coefs) - 1:
                 active[i] |= (Z > 0).any(axis=0)
                 A = hidden(Z)
-        logits.append(Z)
-    return np.concatenate(logits), active
+        logits[start : start + len(Z)] = Z
+    return logits, active
 
 
 def _feature_scale(X):

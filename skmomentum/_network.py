@@ -278,6 +278,10 @@ class NetworkObjective:
         """
         return self._forward(flat)[0]
 
+    def data_loss(self, flat):
+        """The weighted mean loss of the current batch at ``flat``, no L2 term."""
+        return self._forward(flat, penalty=False)[0]
+
     def loss_and_grad(self, flat):
         """Loss and gradient (a reused buffer with numpy) of the batch at ``flat``."""
         loss, batch = self._forward(flat)
@@ -308,8 +312,8 @@ class NetworkObjective:
         grad = self._backward(*batch)
         return loss, grad, self.alpha / self.weight_sum if self.alpha else 0.0
 
-    def _forward(self, flat):
-        """The penalised loss and what the backward pass needs."""
+    def _forward(self, flat, penalty=True):
+        """The (penalised) loss and what the backward pass needs."""
         ops = self._ops
         coefs, intercepts = self._views(flat)
         activations, deltas, scratch, P, rows, ones = self._buffers(self._n)
@@ -331,7 +335,7 @@ class NetworkObjective:
         loss, deltas[last] = self.loss_function(
             Z, self._Y, self._w, self.out_activation, P, deltas[last], rows, ops
         )
-        if self.alpha:  # as scikit-learn: 0.5 * alpha * sum ||W||^2 / n
+        if self.alpha and penalty:  # as scikit-learn: 0.5 * alpha * sum ||W||^2 / n
             squares = 0.0
             for W in coefs:
                 squares += ops.vdot(W, W)

@@ -367,7 +367,7 @@ def not_converged_message(solver, max_iter):
 
 
 def _reference_loss(params, objective, batches):
-    """Loss of the starting ``params`` on at most ``REFERENCE_ROWS`` rows.
+    """Data loss of the starting ``params`` on at most ``REFERENCE_ROWS`` rows.
 
     Not the first batch's loss: with batches of one sample that is one row's
     loss, and a row the starting network happens to fit (a zero target, say)
@@ -376,16 +376,24 @@ def _reference_loss(params, objective, batches):
     leave the shuffle stream untouched and copy nothing.
     """
     n = batches.n_samples
-    rows = slice(None, None, max(1, -(-n // REFERENCE_ROWS)))
+    step = max(1, -(-n // REFERENCE_ROWS))
     X, Y, sw = batches.X, batches.Y, batches.sample_weight
-    both_axes = rows if batches._xp is None else (rows, ...)
-    objective.set_batch(
-        X[both_axes],
-        Y[both_axes],
-        None if sw is None else sw[rows],
-        batches.mean_weight,
-    )
-    return objective.loss(params)
+    # In chunks of at most a batch, so that the objective's buffers (sized
+    # for one batch) never grow for it; the data term, which chunks add up.
+    chunk = batches.batch_size * step
+    total = weight = 0.0
+    for start in range(0, n, chunk):
+        rows = slice(start, start + chunk, step)
+        both_axes = rows if batches._xp is None else (rows, ...)
+        objective.set_batch(
+            X[both_axes],
+            Y[both_axes],
+            None if sw is None else sw[rows],
+            batches.mean_weight,
+        )
+        total += objective.data_loss(params) * objective.weight_sum
+        weight += objective.weight_sum
+    return total / weight if weight else 0.0
 
 
 def run_epochs(

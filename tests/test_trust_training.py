@@ -335,3 +335,29 @@ def test_one_lucky_row_sets_no_false_divergence_bound():
             reg.fit(X, y)
         assert np.isfinite(reg.loss_curve_).all()
         assert reg.loss_curve_[-1] < reg.loss_curve_[0] * 10
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 64])
+def test_reference_loss_is_the_data_loss_of_evenly_spaced_rows_in_batches(batch_size):
+    # The divergence reference reads at most REFERENCE_ROWS rows in chunks of
+    # one batch: the objective's buffers (one batch) never grow for it, and
+    # the chunks add up to the data loss of all those rows at once.
+    from skmomentum._network import NetworkObjective, init_params
+    from skmomentum._training import REFERENCE_ROWS, BatchIterator, _reference_loss
+
+    rng = np.random.RandomState(0)
+    X, units = rng.randn(1000, 4), [4, 6, 3]
+    Y = np.eye(3)[rng.randint(3, size=1000)]
+    sw = rng.uniform(0.5, 2.0, 1000)
+    params = init_params(units, "relu", np.float64, rng)
+    objective = NetworkObjective(
+        units, "relu", "softmax", "log_loss", 0.5, np.float64, batch_size
+    )
+    batches = BatchIterator(X, Y, sw, batch_size, True, rng)
+    reference = _reference_loss(params, objective, batches)
+    assert objective._capacity == batch_size
+    rows = slice(None, None, -(-1000 // REFERENCE_ROWS))
+    whole = NetworkObjective(units, "relu", "softmax", "log_loss", 0.5, np.float64, 1)
+    whole.set_batch(X[rows], Y[rows], sw[rows], sw.mean())
+    assert reference == pytest.approx(whole.data_loss(params), rel=1e-12)
+    assert whole.data_loss(params) < whole.loss(params)  # (the L2 term left out)
