@@ -115,8 +115,8 @@ class BatchIterator:
     so strided arrays are refused. Without shuffling, or for one full batch,
     batches are views.
 
-    With shuffling, each epoch shuffles the previous epoch's order,
-    ``order = order[rng.permutation(n)]``: the random stream of
+    With shuffling, each epoch shuffles the previous epoch's order, as
+    ``order = order[rng.permutation(n)]`` does: the random stream of
     scikit-learn's MLP (``sample_idx = shuffle(sample_idx, random_state)``).
     ``order`` is kept so that ``warm_start`` and ``partial_fit`` continue it.
     """
@@ -136,7 +136,8 @@ class BatchIterator:
         self.batch_size = batch_size
         self.shuffle = shuffle and batch_size < n
         self.rng = rng
-        self.order = order if order is not None and order.shape == (n,) else None
+        # A copy: the fitted model's order stays as it is if this fit fails.
+        self.order = order.copy() if order is not None and order.shape == (n,) else None
         # Arrays of another namespace (torch, CuPy) stay on their device.
         self._xp = None
         if not (isinstance(X, np.ndarray) or sp.issparse(X)):
@@ -175,8 +176,13 @@ class BatchIterator:
                 batch = rows if self._xp is None else (rows, ...)
                 yield X[batch], Y[batch], None if sw is None else sw[rows]
             return
-        order = np.arange(n) if self.order is None else self.order
-        order = self.order = order[self.rng.permutation(n)]
+        if self.order is None:
+            self.order = np.arange(n)
+        # ``order[rng.permutation(n)]`` in place, from the same draws
+        # (RandomState.permutation(n) shuffles arange(n)): no two temporary
+        # index arrays of n entries each epoch.
+        self.rng.shuffle(self.order)
+        order = self.order
         if self._xp is not None:  # the same order, gathered on the device
             xp = self._xp
             for start in range(0, n, size):
