@@ -391,18 +391,24 @@ class MLPMomentumClassifier(ClassifierMixin, BaseMLPMomentum):
         labels. Predicting one class (one label set, for multilabel targets)
         for every row is a problem only if the rows hold several.
         """
-        binarizer = targets[0]
-        proba = output_probabilities(logits, self._out_activation(targets))
-        predicted = dense_labels(binarizer.inverse_transform(proba))
-        if len(np.unique(predicted, axis=0)) > 1 or len(np.unique(y, axis=0)) < 2:
+        binarizer, out_activation = targets[0], self._out_activation(targets)
+        # Which output wins, read off the logits (no probabilities for all
+        # rows): the largest for softmax, each above 0 (p > 0.5) for sigmoids.
+        if out_activation == "softmax":
+            winners = logits.argmax(axis=1)
+        else:
+            winners = logits > 0
+        if len(np.unique(winners, axis=0)) > 1 or len(np.unique(y, axis=0)) < 2:
             return None
-        if predicted.ndim > 1:
+        proba = output_probabilities(logits[:1].copy(), out_activation)
+        predicted = dense_labels(binarizer.inverse_transform(proba))[0]
+        if predicted.ndim:
             return (
-                f"it predicts the same labels {predicted[0].tolist()} for every "
+                f"it predicts the same labels {predicted.tolist()} for every "
                 f"one of the {len(y)} training rows checked"
             )
         return (
-            f"it predicts class {predicted[0].tolist()!r} for every one of the "
+            f"it predicts class {predicted.tolist()!r} for every one of the "
             f"{len(y)} training rows checked"
         )
 
