@@ -102,7 +102,7 @@ class BatchIterator:
     ``X`` is a C- or Fortran-contiguous array or a CSR matrix, used as it
     is: no copy of ``X`` is made, so peak memory stays at scikit-learn's,
     which gathers rows from a DataFrame's Fortran-ordered array too (a C
-    copy of B-df's 64,000 x 50 X took our peak from 3.4 to 33.9 MiB, against
+    copy of B-df's 80,000 x 50 X took our peak from 3.4 to 33.9 MiB, against
     6.1). A shuffled batch copies only its own rows, into buffers allocated
     once: from a C-ordered ``X`` with ``X.take(idx, axis=0)``; from a
     Fortran-ordered one (``DataFrame.to_numpy()``) as columns of the
