@@ -53,7 +53,8 @@ def _probabilities(Z, out_activation, P, rows, ops):
     """``(P, Z, log_row_sums)``: the output activation of ``Z`` into ``P``.
 
     For softmax, ``Z`` is shifted by its row maximum (in place with numpy)
-    and the log of the row sums of ``exp(Z)`` comes back in ``rows``; the
+    and the log of the row sums of ``exp(Z)`` comes back in ``rows`` (an
+    ``(n, 1)`` buffer from ``_rows_buffer``, which every caller makes); the
     last item is None for the other activations. The identity copies ``Z``
     into ``P`` when ``P`` is given, else returns ``Z`` itself.
     """
