@@ -55,10 +55,8 @@ def models(seed):
     }
 
 
-def breast_cancer(n_seeds):
-    X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
-    print("1. raw load_breast_cancer, test accuracy (split random_state=0)")
+def print_seed_scores(X_train, X_test, y_train, y_test, n_seeds):
+    """Test accuracy of every model for seeds 0..n_seeds-1: seed 0 and the mean."""
     scores = {}
     for seed in range(n_seeds):
         for name, model in models(seed).items():
@@ -69,6 +67,13 @@ def breast_cancer(n_seeds):
             f"   {name:<25} seed 0: {values[0]:.3f}   "
             f"mean of seeds 0..{n_seeds - 1}: {np.mean(values):.3f}"
         )
+
+
+def breast_cancer(n_seeds):
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
+    print("1. raw load_breast_cancer, test accuracy (split random_state=0)")
+    print_seed_scores(X_train, X_test, y_train, y_test, n_seeds)
 
 
 def large_magnitude(n_runs):
@@ -143,16 +148,7 @@ def tfidf(n_seeds):
         f"3. TF-IDF of a generated 4-topic corpus {X.shape} ({X.nnz} non-zeros), "
         "test accuracy"
     )
-    scores = {}
-    for seed in range(n_seeds):
-        for name, model in models(seed).items():
-            fit_quietly(model, X_train, y_train)
-            scores.setdefault(name, []).append(model.score(X_test, y_test))
-    for name, values in scores.items():
-        print(
-            f"   {name:<25} seed 0: {values[0]:.3f}   "
-            f"mean of seeds 0..{n_seeds - 1}: {np.mean(values):.3f}"
-        )
+    print_seed_scores(X_train, X_test, y_train, y_test, n_seeds)
 
 
 def main(argv=None):

@@ -246,16 +246,8 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             X_train = np.ascontiguousarray(X_train)
         X_train, Y_train, sw_train = map(place.to_device, (X_train, Y_train, sw_train))
         batch_size = solver.resolve_batch_size(X_train.shape[0])
-        objective = NetworkObjective(
-            layer_units,
-            self.activation,
-            out_activation,
-            self.loss,
-            self.alpha,
-            dtype,
-            batch_size,
-            place.xp,
-            place.device,
+        objective = self._network_objective(
+            layer_units, out_activation, dtype, batch_size, place.xp, place.device
         )
         batches = BatchIterator(
             X_train,
@@ -557,16 +549,26 @@ class BaseMLPMomentum(PersistenceMixin, _CallbackSupport, BaseEstimator):
             params = init_params(layer_units, self.activation, X.dtype, rng)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        objective = NetworkObjective(
+        objective = self._network_objective(
+            layer_units, out_activation, X.dtype, X.shape[0]
+        ).set_batch(X, Y, sample_weight)
+        return objective, params
+
+    def _network_objective(
+        self, layer_units, out_activation, dtype, max_batch_size, xp=None, device=None
+    ):
+        """The network's loss with this estimator's activation, loss and alpha."""
+        return NetworkObjective(
             layer_units,
             self.activation,
             out_activation,
             self.loss,
             self.alpha,
-            X.dtype,
-            X.shape[0],
-        ).set_batch(X, Y, sample_weight)
-        return objective, params
+            dtype,
+            max_batch_size,
+            xp,
+            device,
+        )
 
     def _fitted_attributes(self, targets, layer_units, out_activation, params):
         """The attributes that describe a network with parameters ``params``."""

@@ -128,8 +128,9 @@ class _FusedRule(GradientSolver):
         return super().step(params, state, objective)
 
     def _fused_step(self, params, state, objective, split):
+        # ``step`` checked the parameters and the state; the gradient is new.
         loss, grad, l2_scale = split(params)
-        kernels = self._kernels(params, state, grad)
+        kernels = _kernels_for(params, [grad])
         if kernels is None:  # a gradient the kernels cannot take: no fold
             loss, grad = objective.loss_and_grad(params)
             self.update(params, grad, state)
